@@ -1,0 +1,13 @@
+//! Pactum's domain: the GDPR vocabulary (organisations, projects and the data map), the
+//! rules that decide whether a record is valid, and the taxonomies shipped as data.
+//!
+//! This crate does no I/O, has no async code and never reads the clock: callers pass time in.
+
+pub mod datamap;
+pub mod entity;
+pub mod organisation;
+pub mod project;
+pub mod taxonomy;
+pub mod text;
+pub mod timestamp;
+pub mod validation;

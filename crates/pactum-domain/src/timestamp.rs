@@ -1,0 +1,50 @@
+//! Timestamps as Pactum stores and exports them: UTC, microsecond precision, one fixed text
+//! format. Text sorts chronologically and reads the same on SQLite and PostgreSQL, and a
+//! fixed precision keeps exports byte-identical across a round trip.
+
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+const FORMAT: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+
+/// Formats an instant as `2026-11-23T09:30:00.000000Z`.
+pub fn format(at: OffsetDateTime) -> String {
+    let utc = at.to_offset(UtcOffset::UTC);
+    // The format has no fallible parts for years 0..=9999.
+    utc.format(FORMAT)
+        .unwrap_or_else(|_| String::from("0000-01-01T00:00:00.000000Z"))
+}
+
+/// Parses the stored format back.
+pub fn parse(text: &str) -> Result<OffsetDateTime, time::error::Parse> {
+    PrimitiveDateTime::parse(text, FORMAT).map(PrimitiveDateTime::assume_utc)
+}
+
+/// Cuts an instant to the stored precision, so a value compares equal after a round trip.
+pub fn truncate(at: OffsetDateTime) -> OffsetDateTime {
+    let micros = at.microsecond();
+    at.replace_microsecond(micros).unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn round_trip() {
+        let at = datetime!(2026-03-29 01:59:59.123456789 +01:00);
+        let text = format(at);
+        assert_eq!(text, "2026-03-29T00:59:59.123456Z");
+        assert_eq!(parse(&text).unwrap(), truncate(at));
+    }
+
+    #[test]
+    fn sorts_chronologically() {
+        let a = format(datetime!(2026-01-02 03:04:05 UTC));
+        let b = format(datetime!(2026-01-10 00:00:00 UTC));
+        assert!(a < b);
+    }
+}
