@@ -171,8 +171,10 @@ pub fn check_country(v: &mut Violations, field: &str, code: &str) {
 fn check_vat(v: &mut Violations, vat: &str) {
     let (prefix, rest) = vat.split_at(vat.len().min(2));
     let prefix_ok = prefix.len() == 2 && prefix.chars().all(|c| c.is_ascii_uppercase());
-    let rest_ok =
-        (2..=13).contains(&rest.len()) && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '*');
+    let rest_ok = (2..=13).contains(&rest.len())
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '*');
     let nl_ok = prefix != "NL" || {
         let b = rest.as_bytes();
         b.len() == 12
@@ -268,7 +270,11 @@ mod tests {
         o.vat_number = Some("NL12".into());
         o.dpo_email = Some("not-an-email".into());
         let err = o.validate().unwrap_err();
-        let got: Vec<_> = err.0.iter().map(|v| (v.field.as_str(), v.rule.as_str())).collect();
+        let got: Vec<_> = err
+            .0
+            .iter()
+            .map(|v| (v.field.as_str(), v.rule.as_str()))
+            .collect();
         assert_eq!(
             got,
             [

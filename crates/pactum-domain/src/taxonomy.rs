@@ -318,21 +318,24 @@ mod tests {
             .count();
         // Art. 9(1) names eight groups; religious and philosophical beliefs share one key.
         assert_eq!(special, 8);
-        assert!(t
-            .data_categories
-            .iter()
-            .any(|c| c.sensitivity == Sensitivity::Criminal));
+        assert!(
+            t.data_categories
+                .iter()
+                .any(|c| c.sensitivity == Sensitivity::Criminal)
+        );
     }
 
     #[test]
     fn fides_aliases_map_back() {
         let t = taxonomy();
         assert_eq!(
-            t.data_category_by_fides("user.health_and_medical").map(|c| c.key.as_str()),
+            t.data_category_by_fides("user.health_and_medical")
+                .map(|c| c.key.as_str()),
             Some("special.health")
         );
         assert_eq!(
-            t.data_category_by_fides("user.contact.email").map(|c| c.key.as_str()),
+            t.data_category_by_fides("user.contact.email")
+                .map(|c| c.key.as_str()),
             Some("contact.email")
         );
     }
@@ -374,7 +377,9 @@ mod tests {
             "org.confidentiality_undertaking",
             "org.incident_response",
         ] {
-            let m = t.security_measure(key).unwrap_or_else(|| panic!("missing {key}"));
+            let m = t
+                .security_measure(key)
+                .unwrap_or_else(|| panic!("missing {key}"));
             assert!(!m.sources.is_empty(), "{key} should cite its seed");
         }
     }

@@ -70,7 +70,12 @@ mod tests {
 
     #[test]
     fn tidy_list_is_canonical() {
-        let mut v = vec![" b".to_owned(), "a".to_owned(), "".to_owned(), "b".to_owned()];
+        let mut v = vec![
+            " b".to_owned(),
+            "a".to_owned(),
+            "".to_owned(),
+            "b".to_owned(),
+        ];
         tidy_list(&mut v);
         assert_eq!(v, ["a", "b"]);
     }

@@ -48,3 +48,49 @@ mod tests {
         assert!(a < b);
     }
 }
+
+/// `#[serde(with = "pactum_domain::timestamp::serde_fmt")]` for instants in the stored format.
+pub mod serde_fmt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    pub fn serialize<S: Serializer>(at: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format(*at))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse(&text).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "timestamp {text:?} is not in the form 2026-01-31T09:30:00.000000Z"
+            ))
+        })
+    }
+}
+
+/// The same for optional instants.
+pub mod serde_fmt_option {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    pub fn serialize<S: Serializer>(at: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(at) => s.serialize_str(&super::format(*at)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| {
+                super::parse(&text).map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "timestamp {text:?} is not in the form 2026-01-31T09:30:00.000000Z"
+                    ))
+                })
+            })
+            .transpose()
+    }
+}

@@ -1,1 +1,21 @@
-//! placeholder
+//! Pactum's storage. One set of runtime-checked queries with `$N` placeholders serves SQLite
+//! (the embedded default) and PostgreSQL, through sqlx's `Any` driver. Every write is one
+//! transaction; every query on tenant data is scoped by organisation (and project).
+//!
+//! Only this crate knows SQL.
+
+pub mod database;
+pub mod error;
+pub mod export;
+pub mod members;
+pub mod organisations;
+pub mod records;
+pub mod schema;
+pub mod scope;
+pub mod tokens;
+
+mod codec;
+mod sql;
+
+pub use database::{Backend, DatabaseUrl, Store};
+pub use error::StoreError;

@@ -1,1 +1,1 @@
-//! placeholder
+//! Pactum library: configuration, commands and demo data, used by the binary and the tests.

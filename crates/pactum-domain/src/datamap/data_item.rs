@@ -86,10 +86,18 @@ impl Entity for DataItem {
         v.optional_text("description", self.description.as_deref(), limits::TEXT);
         v.optional_text("examples", self.examples.as_deref(), limits::TEXT);
         v.optional_line("source", self.source.as_deref(), limits::SHORT);
-        v.optional_text("retention_rationale", self.retention_rationale.as_deref(), limits::TEXT);
+        v.optional_text(
+            "retention_rationale",
+            self.retention_rationale.as_deref(),
+            limits::TEXT,
+        );
 
         let category = if self.category.is_empty() {
-            v.add("category", "required", "category is required: pick a data category from the taxonomy.");
+            v.add(
+                "category",
+                "required",
+                "category is required: pick a data category from the taxonomy.",
+            );
             None
         } else {
             let found = tax.data_category(&self.category);
@@ -188,7 +196,11 @@ mod tests {
     fn rules(d: &DataItem) -> Vec<String> {
         d.validate()
             .err()
-            .map(|e| e.0.into_iter().map(|v| format!("{}:{}", v.field, v.rule)).collect())
+            .map(|e| {
+                e.0.into_iter()
+                    .map(|v| format!("{}:{}", v.field, v.rule))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -242,7 +254,11 @@ mod tests {
         d.subject_category = Some("aliens".into());
         assert_eq!(
             rules(&d),
-            ["category:unknown_key", "legal_basis:unknown_key", "subject_category:unknown_key"]
+            [
+                "category:unknown_key",
+                "legal_basis:unknown_key",
+                "subject_category:unknown_key"
+            ]
         );
     }
 

@@ -44,7 +44,11 @@ impl Entity for DeviceGroup {
         if let Some(n) = self.device_count
             && !(0..=10_000_000).contains(&n)
         {
-            v.add("device_count", "range", "device_count must be a whole number from 0 to 10000000.");
+            v.add(
+                "device_count",
+                "range",
+                "device_count must be a whole number from 0 to 10000000.",
+            );
         }
         v.into_result()
     }

@@ -111,7 +111,11 @@ impl Entity for ProcessingActivity {
             );
         }
         v.optional_text("controllers", self.controllers.as_deref(), limits::TEXT);
-        v.optional_text("joint_controllers", self.joint_controllers.as_deref(), limits::TEXT);
+        v.optional_text(
+            "joint_controllers",
+            self.joint_controllers.as_deref(),
+            limits::TEXT,
+        );
         if let Some(key) = &self.legal_basis
             && tax.legal_basis(key).is_none()
         {
@@ -121,14 +125,20 @@ impl Entity for ProcessingActivity {
                 format!("legal_basis must be one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests (Art. 6(1)(a-f)); {key:?} is not."),
             );
         }
-        if self.legal_basis.as_deref() == Some("legitimate_interests") && self.legal_basis_note.is_none() {
+        if self.legal_basis.as_deref() == Some("legitimate_interests")
+            && self.legal_basis_note.is_none()
+        {
             v.add(
                 "legal_basis_note",
                 "legitimate_interest_required",
                 "legal_basis_note is required with legitimate_interests: describe the interest pursued (Art. 6(1)(f)).",
             );
         }
-        v.optional_text("legal_basis_note", self.legal_basis_note.as_deref(), limits::TEXT);
+        v.optional_text(
+            "legal_basis_note",
+            self.legal_basis_note.as_deref(),
+            limits::TEXT,
+        );
         for (i, key) in self.subject_categories.iter().enumerate() {
             if tax.subject_category(key).is_none() {
                 v.add(
@@ -153,7 +163,11 @@ mod tests {
         a.normalise();
         a.validate()
             .err()
-            .map(|e| e.0.into_iter().map(|v| format!("{}:{}", v.field, v.rule)).collect())
+            .map(|e| {
+                e.0.into_iter()
+                    .map(|v| format!("{}:{}", v.field, v.rule))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -168,7 +182,9 @@ mod tests {
     #[test]
     fn processor_names_its_controllers() {
         assert_eq!(
-            activity(serde_json::json!({"name": "Hosting", "purposes": "Hosting", "role": "processor"})),
+            activity(
+                serde_json::json!({"name": "Hosting", "purposes": "Hosting", "role": "processor"})
+            ),
             ["controllers:controllers_required"]
         );
     }
@@ -180,7 +196,10 @@ mod tests {
                 "name": "Fraud checks", "purposes": "Prevent fraud",
                 "legal_basis": "legitimate_interests", "subject_categories": ["customers", "robots"]
             })),
-            ["legal_basis_note:legitimate_interest_required", "subject_categories[1]:unknown_key"]
+            [
+                "legal_basis_note:legitimate_interest_required",
+                "subject_categories[1]:unknown_key"
+            ]
         );
     }
 }

@@ -86,10 +86,21 @@ impl<'a> RetentionParts<'a> {
 mod tests {
     use super::*;
 
-    fn check(amount: Option<i64>, unit: Option<RetentionUnit>, trigger: Option<&str>) -> Vec<String> {
+    fn check(
+        amount: Option<i64>,
+        unit: Option<RetentionUnit>,
+        trigger: Option<&str>,
+    ) -> Vec<String> {
         let mut v = Violations::new();
-        RetentionParts { amount, unit, trigger }.check(&mut v);
-        v.0.into_iter().map(|x| format!("{}:{}", x.field, x.rule)).collect()
+        RetentionParts {
+            amount,
+            unit,
+            trigger,
+        }
+        .check(&mut v);
+        v.0.into_iter()
+            .map(|x| format!("{}:{}", x.field, x.rule))
+            .collect()
     }
 
     #[test]
@@ -99,27 +110,46 @@ mod tests {
 
     #[test]
     fn complete_period() {
-        assert!(check(Some(7), Some(RetentionUnit::Years), Some("after the last invoice")).is_empty());
+        assert!(
+            check(
+                Some(7),
+                Some(RetentionUnit::Years),
+                Some("after the last invoice")
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn duration_without_trigger() {
-        assert_eq!(check(Some(7), Some(RetentionUnit::Years), None), ["retention_trigger:retention_period"]);
+        assert_eq!(
+            check(Some(7), Some(RetentionUnit::Years), None),
+            ["retention_trigger:retention_period"]
+        );
     }
 
     #[test]
     fn trigger_without_duration() {
         assert_eq!(
             check(None, None, Some("end of contract")),
-            ["retention_amount:retention_period", "retention_unit:retention_period"]
+            [
+                "retention_amount:retention_period",
+                "retention_unit:retention_period"
+            ]
         );
     }
 
     #[test]
     fn boundaries() {
-        assert_eq!(check(Some(0), Some(RetentionUnit::Days), Some("x")), ["retention_amount:range"]);
+        assert_eq!(
+            check(Some(0), Some(RetentionUnit::Days), Some("x")),
+            ["retention_amount:range"]
+        );
         assert!(check(Some(1), Some(RetentionUnit::Days), Some("x")).is_empty());
         assert!(check(Some(1200), Some(RetentionUnit::Months), Some("x")).is_empty());
-        assert_eq!(check(Some(1201), Some(RetentionUnit::Days), Some("x")), ["retention_amount:range"]);
+        assert_eq!(
+            check(Some(1201), Some(RetentionUnit::Days), Some("x")),
+            ["retention_amount:range"]
+        );
     }
 }

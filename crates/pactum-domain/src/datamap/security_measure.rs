@@ -50,7 +50,11 @@ impl Entity for SecurityMeasure {
         tidy_opt(&mut self.description);
         tidy_opt(&mut self.owner_role);
         tidy_opt(&mut self.evidence);
-        if let Some(term) = self.key.as_deref().and_then(|k| taxonomy().security_measure(k)) {
+        if let Some(term) = self
+            .key
+            .as_deref()
+            .and_then(|k| taxonomy().security_measure(k))
+        {
             if self.name.is_empty() {
                 self.name = term.en.clone();
             }
@@ -68,12 +72,18 @@ impl Entity for SecurityMeasure {
             v.add(
                 "key",
                 "unknown_key",
-                format!("key {key:?} is not in the security-measure taxonomy (see /api/v1/taxonomies)."),
+                format!(
+                    "key {key:?} is not in the security-measure taxonomy (see /api/v1/taxonomies)."
+                ),
             );
         }
         v.required_line("name", &self.name, limits::SHORT);
         if self.kind.is_none() {
-            v.add("kind", "required", "kind is required: technical or organisational.");
+            v.add(
+                "kind",
+                "required",
+                "kind is required: technical or organisational.",
+            );
         }
         v.optional_text("description", self.description.as_deref(), limits::TEXT);
         v.optional_line("owner_role", self.owner_role.as_deref(), limits::NAME);
@@ -88,8 +98,10 @@ mod tests {
 
     #[test]
     fn taxonomy_key_fills_name_and_kind() {
-        let mut m: SecurityMeasure =
-            serde_json::from_value(serde_json::json!({"key": "network.hsts", "status": "implemented"})).unwrap();
+        let mut m: SecurityMeasure = serde_json::from_value(
+            serde_json::json!({"key": "network.hsts", "status": "implemented"}),
+        )
+        .unwrap();
         m.normalise();
         assert!(m.name.starts_with("HTTP Strict Transport Security"));
         assert_eq!(m.kind, Some(MeasureKind::Technical));
@@ -100,7 +112,13 @@ mod tests {
     fn custom_measure_needs_name_and_kind() {
         let mut m: SecurityMeasure = serde_json::from_value(serde_json::json!({})).unwrap();
         m.normalise();
-        let rules: Vec<_> = m.validate().unwrap_err().0.into_iter().map(|v| v.field).collect();
+        let rules: Vec<_> = m
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
         assert_eq!(rules, ["name", "kind"]);
     }
 }

@@ -61,7 +61,11 @@ impl Entity for Service {
         v.optional_line("owner_role", self.owner_role.as_deref(), limits::NAME);
         v.optional_line("provider", self.provider.as_deref(), limits::NAME);
         check_optional_country(&mut v, "hosting_country", self.hosting_country.as_deref());
-        v.optional_line("dpa_reference", self.dpa_reference.as_deref(), limits::SHORT);
+        v.optional_line(
+            "dpa_reference",
+            self.dpa_reference.as_deref(),
+            limits::SHORT,
+        );
         v.into_result()
     }
 }

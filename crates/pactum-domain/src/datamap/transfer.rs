@@ -87,7 +87,11 @@ pub fn check_transfer_ground(v: &mut Violations, g: TransferGround<'_>) {
         Some(key) => match tax.transfer_mechanism(key) {
             Some(m) => Some(m),
             None => {
-                let keys: Vec<_> = tax.transfer_mechanisms.iter().map(|m| m.key.as_str()).collect();
+                let keys: Vec<_> = tax
+                    .transfer_mechanisms
+                    .iter()
+                    .map(|m| m.key.as_str())
+                    .collect();
                 v.add(
                     g.mechanism_field,
                     "unknown_key",
@@ -202,7 +206,11 @@ mod tests {
     fn rules(t: &Transfer) -> Vec<String> {
         t.validate()
             .err()
-            .map(|e| e.0.into_iter().map(|v| format!("{}:{}", v.field, v.rule)).collect())
+            .map(|e| {
+                e.0.into_iter()
+                    .map(|v| format!("{}:{}", v.field, v.rule))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -220,24 +228,45 @@ mod tests {
 
     #[test]
     fn third_country_without_adequacy_needs_a_mechanism() {
-        assert_eq!(rules(&transfer("IN", None)), ["mechanism:transfer_mechanism_required"]);
-        assert_eq!(rules(&transfer("IN", Some("none"))), ["mechanism:transfer_mechanism_required"]);
+        assert_eq!(
+            rules(&transfer("IN", None)),
+            ["mechanism:transfer_mechanism_required"]
+        );
+        assert_eq!(
+            rules(&transfer("IN", Some("none"))),
+            ["mechanism:transfer_mechanism_required"]
+        );
         assert!(rules(&transfer("IN", Some("scc"))).is_empty());
-        assert_eq!(rules(&transfer("IN", Some("adequacy"))), ["mechanism:mechanism_not_valid_for_country"]);
+        assert_eq!(
+            rules(&transfer("IN", Some("adequacy"))),
+            ["mechanism:mechanism_not_valid_for_country"]
+        );
     }
 
     #[test]
     fn united_states_only_through_dpf_or_safeguards() {
-        assert_eq!(rules(&transfer("US", None)), ["mechanism:transfer_mechanism_required"]);
-        assert_eq!(rules(&transfer("US", Some("adequacy"))), ["mechanism:mechanism_not_valid_for_country"]);
+        assert_eq!(
+            rules(&transfer("US", None)),
+            ["mechanism:transfer_mechanism_required"]
+        );
+        assert_eq!(
+            rules(&transfer("US", Some("adequacy"))),
+            ["mechanism:mechanism_not_valid_for_country"]
+        );
         assert!(rules(&transfer("US", Some("eu_us_dpf"))).is_empty());
         assert!(rules(&transfer("US", Some("scc"))).is_empty());
-        assert_eq!(rules(&transfer("CH", Some("eu_us_dpf"))), ["mechanism:mechanism_not_valid_for_country"]);
+        assert_eq!(
+            rules(&transfer("CH", Some("eu_us_dpf"))),
+            ["mechanism:mechanism_not_valid_for_country"]
+        );
     }
 
     #[test]
     fn derogation_needs_its_ground() {
-        assert_eq!(rules(&transfer("IN", Some("art49_derogation"))), ["description:derogation_ground_required"]);
+        assert_eq!(
+            rules(&transfer("IN", Some("art49_derogation"))),
+            ["description:derogation_ground_required"]
+        );
         let mut t = transfer("IN", Some("art49_derogation"));
         t.description = Some("Art. 49(1)(b): booking a hotel the guest asked for".into());
         assert!(rules(&t).is_empty());
@@ -246,6 +275,9 @@ mod tests {
     #[test]
     fn unknown_values_are_named() {
         assert_eq!(rules(&transfer("XX", None)), ["country:country"]);
-        assert_eq!(rules(&transfer("IN", Some("handshake"))), ["mechanism:unknown_key"]);
+        assert_eq!(
+            rules(&transfer("IN", Some("handshake"))),
+            ["mechanism:unknown_key"]
+        );
     }
 }

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::datamap::transfer::{TransferGround, check_optional_country, check_transfer_ground, tidy_optional_country};
+use crate::datamap::transfer::{
+    TransferGround, check_optional_country, check_transfer_ground, tidy_optional_country,
+};
 use crate::entity::Entity;
 use crate::text::{tidy, tidy_list, tidy_opt};
 use crate::validation::{Violations, limits};
@@ -104,7 +106,11 @@ impl Entity for Vendor {
             },
         );
         v.optional_line("website", self.website.as_deref(), limits::SHORT);
-        v.optional_line("dpa_reference", self.dpa_reference.as_deref(), limits::SHORT);
+        v.optional_line(
+            "dpa_reference",
+            self.dpa_reference.as_deref(),
+            limits::SHORT,
+        );
         if let Some(h) = self.breach_notice_hours
             && !(1..=8760).contains(&h)
         {
@@ -118,7 +124,11 @@ impl Entity for Vendor {
             v.optional_line(&format!("certifications[{i}]"), Some(c), limits::NAME);
         }
         if self.sub_processors.len() > 500 {
-            v.add("sub_processors", "max_items", "sub_processors may list at most 500 entries.");
+            v.add(
+                "sub_processors",
+                "max_items",
+                "sub_processors may list at most 500 entries.",
+            );
         }
         for (i, s) in self.sub_processors.iter().enumerate() {
             let mut sv = Violations::new();

@@ -1,0 +1,221 @@
+//! The full export of an organisation as one JSON document, and its import. The document
+//! is versioned, ordered deterministically (records by id, fields in declaration order) and
+//! complete: export, import into a fresh store and export again gives the same bytes.
+//!
+//! API token hashes are credentials, not data, and are left out.
+
+use pactum_domain::datamap::backup_strategy::BackupStrategy;
+use pactum_domain::datamap::data_item::DataItem;
+use pactum_domain::datamap::data_user::DataUser;
+use pactum_domain::datamap::device_group::DeviceGroup;
+use pactum_domain::datamap::processing_activity::ProcessingActivity;
+use pactum_domain::datamap::security_measure::SecurityMeasure;
+use pactum_domain::datamap::service::Service;
+use pactum_domain::datamap::transfer::Transfer;
+use pactum_domain::datamap::vendor::Vendor;
+use pactum_domain::organisation::Organisation;
+use pactum_domain::project::Project;
+use pactum_domain::validation::Violations;
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+
+use crate::database::{Backend, Store};
+use crate::error::{Result, StoreError};
+use crate::members::{self, MemberRecord};
+use crate::records::{self, Record};
+use crate::schema::Stored;
+use crate::scope::{OrgId, ProjectId, Scope};
+
+pub const FORMAT: &str = "pactum-export";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    pub format: String,
+    pub version: u32,
+    pub organisation: Record<Organisation>,
+    pub members: Vec<MemberRecord>,
+    pub projects: Vec<Record<Project>>,
+    pub vendors: Vec<Record<Vendor>>,
+    pub backup_strategies: Vec<Record<BackupStrategy>>,
+    pub device_groups: Vec<Record<DeviceGroup>>,
+    pub security_measures: Vec<Record<SecurityMeasure>>,
+    pub services: Vec<Record<Service>>,
+    pub data_items: Vec<Record<DataItem>>,
+    pub data_users: Vec<Record<DataUser>>,
+    pub transfers: Vec<Record<Transfer>>,
+    pub processing_activities: Vec<Record<ProcessingActivity>>,
+}
+
+impl Export {
+    /// The document as pretty-printed JSON with a final newline.
+    pub fn to_json(&self) -> Result<String> {
+        let mut text =
+            serde_json::to_string_pretty(self).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Parses a document, naming what is wrong with it.
+    pub fn from_json(text: &str) -> Result<Export> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            StoreError::invalid(
+                "document",
+                "json",
+                format!("the document is not valid JSON: {e}."),
+            )
+        })?;
+        let format = value.get("format").and_then(|f| f.as_str());
+        if format != Some(FORMAT) {
+            return Err(StoreError::invalid(
+                "format",
+                "export_format",
+                format!("format must be {FORMAT:?}."),
+            ));
+        }
+        let version = value.get("version").and_then(serde_json::Value::as_u64);
+        if version != Some(u64::from(VERSION)) {
+            return Err(StoreError::invalid(
+                "version",
+                "export_version",
+                format!(
+                    "version {version:?} is not supported; this Pactum reads version {VERSION}."
+                ),
+            ));
+        }
+        serde_json::from_value(value).map_err(|e| {
+            StoreError::invalid(
+                "document",
+                "export_schema",
+                format!("the document does not match the export schema: {e}."),
+            )
+        })
+    }
+}
+
+async fn collect<E: Stored>(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    projects: &[Record<Project>],
+) -> Result<Vec<Record<E>>> {
+    let mut all = Vec::new();
+    for p in projects {
+        all.extend(records::all::<E>(conn, Scope::Project(org, ProjectId(p.id))).await?);
+    }
+    all.sort_by_key(|r| r.id);
+    Ok(all)
+}
+
+/// Reads everything of one organisation from one consistent snapshot.
+pub async fn export(store: &Store, org: OrgId) -> Result<Export> {
+    let mut tx = match store.backend() {
+        Backend::Sqlite => store.pool().begin().await?,
+        Backend::Postgres => {
+            store
+                .pool()
+                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await?
+        }
+    };
+    let organisation = crate::organisations::fetch(&mut tx, org).await?;
+    let members = members::list_in(&mut tx, org).await?;
+    let projects = records::all::<Project>(&mut tx, Scope::Org(org)).await?;
+    let export = Export {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        organisation,
+        members,
+        vendors: collect(&mut tx, org, &projects).await?,
+        backup_strategies: collect(&mut tx, org, &projects).await?,
+        device_groups: collect(&mut tx, org, &projects).await?,
+        security_measures: collect(&mut tx, org, &projects).await?,
+        services: collect(&mut tx, org, &projects).await?,
+        data_items: collect(&mut tx, org, &projects).await?,
+        data_users: collect(&mut tx, org, &projects).await?,
+        transfers: collect(&mut tx, org, &projects).await?,
+        processing_activities: collect(&mut tx, org, &projects).await?,
+        projects,
+    };
+    tx.rollback().await?;
+    Ok(export)
+}
+
+/// Prefixes a record's errors with where it sits in the document (`services[3].name`).
+fn locate(collection: &str, index: usize, err: StoreError) -> StoreError {
+    match err {
+        StoreError::Invalid(v) => {
+            let mut out = Violations::new();
+            out.extend_nested(&format!("{collection}[{index}]"), v);
+            StoreError::Invalid(out)
+        }
+        StoreError::Conflict { field, message } => StoreError::Conflict {
+            field: format!("{collection}[{index}].{field}"),
+            message,
+        },
+        StoreError::NotFound(what) => StoreError::invalid(
+            &format!("{collection}[{index}].project_id"),
+            "not_found",
+            format!("{collection}[{index}] belongs to a {what} that is not in the document."),
+        ),
+        other => other,
+    }
+}
+
+async fn insert_all<E: Stored>(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    items: &mut [Record<E>],
+) -> Result<()> {
+    for (i, rec) in items.iter_mut().enumerate() {
+        let Some(project) = rec.project_id else {
+            return Err(StoreError::invalid(
+                &format!("{}[{i}].project_id", E::COLLECTION),
+                "required",
+                "project_id is required for records of the data map.",
+            ));
+        };
+        records::insert(conn, Scope::Project(org, ProjectId(project)), rec)
+            .await
+            .map_err(|e| locate(E::COLLECTION, i, e))?;
+    }
+    Ok(())
+}
+
+/// Restores an export, keeping its ids, in one transaction: all of it or none of it.
+pub async fn import(store: &Store, mut doc: Export) -> Result<OrgId> {
+    let org = OrgId(doc.organisation.id);
+    let mut tx = store.write().await?;
+    crate::organisations::insert(&mut tx, &mut doc.organisation).await.map_err(|e| match e {
+        StoreError::Invalid(v) => {
+            let mut out = Violations::new();
+            out.extend_nested("organisation", v);
+            StoreError::Invalid(out)
+        }
+        StoreError::Database(ref d) if matches!(d, sqlx::Error::Database(db) if db.is_unique_violation()) => {
+            StoreError::Conflict { field: "organisation.id".into(), message: "this organisation is already in the store.".into() }
+        }
+        other => other,
+    })?;
+    for (i, m) in doc.members.iter().enumerate() {
+        members::insert(&mut tx, org, m)
+            .await
+            .map_err(|e| locate("members", i, e))?;
+    }
+    for (i, p) in doc.projects.iter_mut().enumerate() {
+        records::insert(&mut tx, Scope::Org(org), p)
+            .await
+            .map_err(|e| locate("projects", i, e))?;
+    }
+    insert_all(&mut tx, org, &mut doc.vendors).await?;
+    insert_all(&mut tx, org, &mut doc.backup_strategies).await?;
+    insert_all(&mut tx, org, &mut doc.device_groups).await?;
+    insert_all(&mut tx, org, &mut doc.security_measures).await?;
+    insert_all(&mut tx, org, &mut doc.services).await?;
+    insert_all(&mut tx, org, &mut doc.data_items).await?;
+    insert_all(&mut tx, org, &mut doc.data_users).await?;
+    insert_all(&mut tx, org, &mut doc.transfers).await?;
+    insert_all(&mut tx, org, &mut doc.processing_activities).await?;
+    tx.commit().await?;
+    Ok(org)
+}

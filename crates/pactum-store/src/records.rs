@@ -1,0 +1,590 @@
+//! Create, read, update, delete and list for every entity with a [`Table`], inside the
+//! caller's tenant scope. Each write validates, checks references and writes in one
+//! transaction: either all of it is stored or none of it.
+
+use std::collections::HashMap;
+
+use pactum_domain::timestamp::{self, serde_fmt};
+use pactum_domain::validation::Violations;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::codec::{self, Encoded, LinkMaps};
+use crate::database::Store;
+use crate::error::{Result, StoreError};
+use crate::schema::{ScopeKind, Stored, Table};
+use crate::scope::Scope;
+use crate::sql::{Sql, Value, like_pattern};
+
+/// A stored entity with its identity and timestamps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record<E> {
+    pub id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Uuid>,
+    #[serde(with = "serde_fmt")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "serde_fmt")]
+    pub updated_at: OffsetDateTime,
+    #[serde(flatten)]
+    pub data: E,
+}
+
+/// What a list request asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Case-insensitive text filter over the table's search columns.
+    pub q: Option<String>,
+    /// A column name, `-` in front for descending.
+    pub sort: Option<String>,
+    pub limit: u32,
+    pub offset: u64,
+    /// Equality filters on reference columns (`service_id`, `vendor_id`, ...).
+    pub filters: Vec<(String, Uuid)>,
+}
+
+pub const MAX_PAGE: u32 = 500;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+fn select_list(table: &Table) -> String {
+    let mut cols = String::from("id, created_at, updated_at");
+    if table.scope == ScopeKind::Project {
+        cols.push_str(", project_id");
+    }
+    for c in table.columns {
+        cols.push_str(", ");
+        cols.push_str(c.name);
+    }
+    cols
+}
+
+/// Appends `org_id = $n [AND project_id = $m]`, refusing a scope of the wrong kind.
+fn push_scope(sql: &mut Sql, table: &Table, scope: Scope, alias: &str) -> Result<()> {
+    let org = sql.arg(scope.org().0);
+    sql.push(&format!("{alias}org_id = {org}"));
+    match (table.scope, scope) {
+        (ScopeKind::Org, Scope::Org(_)) => Ok(()),
+        (ScopeKind::Project, Scope::Project(_, p)) => {
+            let p = sql.arg(p.0);
+            sql.push(&format!(" AND {alias}project_id = {p}"));
+            Ok(())
+        }
+        _ => Err(StoreError::Corrupt(format!(
+            "{} asked for in the wrong kind of scope",
+            table.name
+        ))),
+    }
+}
+
+/// A project-scoped request for a project that is not in the organisation is a 404.
+pub(crate) async fn ensure_project(conn: &mut AnyConnection, scope: Scope) -> Result<()> {
+    if let Scope::Project(org, project) = scope {
+        let mut sql = Sql::new("SELECT COUNT(*) FROM projects WHERE id = ");
+        let p = sql.arg(project.0);
+        let o = sql.arg(org.0);
+        sql.push(&format!("{p} AND org_id = {o}"));
+        let (n,): (i64,) = sql.query_as().fetch_one(&mut *conn).await?;
+        if n == 0 {
+            return Err(StoreError::NotFound("project"));
+        }
+    }
+    Ok(())
+}
+
+fn meta_from_row(
+    row: &AnyRow,
+    table: &Table,
+) -> Result<(Uuid, Option<Uuid>, OffsetDateTime, OffsetDateTime)> {
+    let id: String = row.try_get("id")?;
+    let id =
+        Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(format!("{}.id: {e}", table.name)))?;
+    let project_id = if table.scope == ScopeKind::Project {
+        let p: String = row.try_get("project_id")?;
+        Some(
+            Uuid::parse_str(&p)
+                .map_err(|e| StoreError::Corrupt(format!("{}.project_id: {e}", table.name)))?,
+        )
+    } else {
+        None
+    };
+    let ts = |name: &str| -> Result<OffsetDateTime> {
+        let t: String = row.try_get(name)?;
+        timestamp::parse(&t).map_err(|e| StoreError::Corrupt(format!("{}.{name}: {e}", table.name)))
+    };
+    Ok((id, project_id, ts("created_at")?, ts("updated_at")?))
+}
+
+/// Loads link lists for the given owners (all owners in scope when `owners` is `None`).
+async fn load_links(
+    conn: &mut AnyConnection,
+    table: &Table,
+    scope: Scope,
+    owners: Option<&[String]>,
+) -> Result<LinkMaps> {
+    let mut maps = Vec::with_capacity(table.links.len());
+    for link in table.links {
+        let mut map: HashMap<String, Vec<Json>> = HashMap::new();
+        if owners.is_some_and(<[String]>::is_empty) {
+            maps.push(map);
+            continue;
+        }
+        let mut sql = Sql::new(format!(
+            "SELECT l.owner_id, l.target_id FROM {} l JOIN {} o ON o.id = l.owner_id WHERE ",
+            link.table, table.name
+        ));
+        push_scope(&mut sql, table, scope, "o.")?;
+        if let Some(ids) = owners {
+            let placeholders: Vec<String> = ids.iter().map(|id| sql.arg(id.as_str())).collect();
+            sql.push(&format!(" AND l.owner_id IN ({})", placeholders.join(", ")));
+        }
+        sql.push(" ORDER BY l.owner_id, l.target_id");
+        let rows: Vec<(String, String)> = sql.query_as().fetch_all(&mut *conn).await?;
+        for (owner, target) in rows {
+            map.entry(owner).or_default().push(Json::String(target));
+        }
+        maps.push(map);
+    }
+    Ok(maps)
+}
+
+fn rows_to_records<E: Stored>(rows: &[AnyRow], links: &LinkMaps) -> Result<Vec<Record<E>>> {
+    rows.iter()
+        .map(|row| {
+            let (id, project_id, created_at, updated_at) = meta_from_row(row, E::TABLE)?;
+            let data = codec::decode::<E>(row, &id.to_string(), links)?;
+            Ok(Record {
+                id,
+                project_id,
+                created_at,
+                updated_at,
+                data,
+            })
+        })
+        .collect()
+}
+
+/// One page of records, filtered and sorted.
+pub async fn list<E: Stored>(
+    store: &Store,
+    scope: Scope,
+    query: &ListQuery,
+) -> Result<Page<Record<E>>> {
+    let table = E::TABLE;
+    let mut violations = Violations::new();
+    if query.limit == 0 || query.limit > MAX_PAGE {
+        violations.add(
+            "limit",
+            "range",
+            format!("limit must be from 1 to {MAX_PAGE}."),
+        );
+    }
+    let (sort_col, descending) = match query.sort.as_deref() {
+        None | Some("") => (table.order, false),
+        Some(s) => {
+            let (name, desc) = s.strip_prefix('-').map_or((s, false), |n| (n, true));
+            let allowed = [table.order, "created_at", "updated_at"];
+            match allowed.iter().find(|a| **a == name) {
+                Some(col) => (*col, desc),
+                None => {
+                    violations.add(
+                        "sort",
+                        "unknown_column",
+                        format!(
+                            "sort must be one of {} (prefix - for descending).",
+                            allowed.join(", ")
+                        ),
+                    );
+                    (table.order, false)
+                }
+            }
+        }
+    };
+    let mut where_sql = Sql::new("");
+    push_scope(&mut where_sql, table, scope, "")?;
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if q.chars().count() > 200 {
+            violations.add("q", "max_length", "q must be at most 200 characters.");
+        }
+        let pattern = where_sql.arg(like_pattern(q));
+        let ors: Vec<String> = table
+            .search
+            .iter()
+            .map(|c| format!("LOWER({c}) LIKE {pattern} ESCAPE '\\'"))
+            .collect();
+        where_sql.push(&format!(" AND ({})", ors.join(" OR ")));
+    }
+    for (name, id) in &query.filters {
+        match table.reference_columns().find(|c| c.name == name) {
+            Some(col) => {
+                let p = where_sql.arg(*id);
+                where_sql.push(&format!(" AND {} = {p}", col.name));
+            }
+            None => {
+                let allowed: Vec<_> = table.reference_columns().map(|c| c.name).collect();
+                violations.add(
+                    name,
+                    "unknown_filter",
+                    if allowed.is_empty() {
+                        format!("{name} is not a filter of {}.", table.name)
+                    } else {
+                        format!(
+                            "{name} is not a filter of {}; filter on {}.",
+                            table.name,
+                            allowed.join(", ")
+                        )
+                    },
+                );
+            }
+        }
+    }
+    violations.into_result().map_err(StoreError::Invalid)?;
+
+    let mut conn = store.pool().acquire().await?;
+    ensure_project(&mut conn, scope).await?;
+
+    let count = Sql {
+        text: format!(
+            "SELECT COUNT(*) FROM {} WHERE {}",
+            table.name, where_sql.text
+        ),
+        args: where_sql.args.clone(),
+    };
+    let (total,): (i64,) = count.query_as().fetch_one(&mut *conn).await?;
+
+    let mut rows_sql = Sql {
+        text: format!(
+            "SELECT {} FROM {} WHERE {} ORDER BY {sort_col} {dir}, id {dir}",
+            select_list(table),
+            table.name,
+            where_sql.text,
+            dir = if descending { "DESC" } else { "ASC" }
+        ),
+        args: where_sql.args,
+    };
+    let limit = rows_sql.arg(Value::Int(Some(i64::from(query.limit))));
+    let offset = rows_sql.arg(Value::Int(Some(
+        i64::try_from(query.offset).unwrap_or(i64::MAX),
+    )));
+    rows_sql.push(&format!(" LIMIT {limit} OFFSET {offset}"));
+    let rows = rows_sql.query().fetch_all(&mut *conn).await?;
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get::<String, _>("id"))
+        .collect::<Result<_, _>>()?;
+    let links = load_links(&mut conn, table, scope, Some(&ids)).await?;
+    Ok(Page {
+        items: rows_to_records(&rows, &links)?,
+        total,
+        limit: query.limit,
+        offset: query.offset,
+    })
+}
+
+async fn fetch_one<E: Stored>(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Record<E>> {
+    let table = E::TABLE;
+    let mut sql = Sql::new(format!(
+        "SELECT {} FROM {} WHERE ",
+        select_list(table),
+        table.name
+    ));
+    push_scope(&mut sql, table, scope, "")?;
+    let p = sql.arg(id);
+    sql.push(&format!(" AND id = {p}"));
+    let Some(row) = sql.query().fetch_optional(&mut *conn).await? else {
+        return Err(StoreError::NotFound(E::NAME));
+    };
+    let ids = [id.to_string()];
+    let links = load_links(conn, table, scope, Some(&ids)).await?;
+    rows_to_records(std::slice::from_ref(&row), &links)?
+        .pop()
+        .ok_or(StoreError::NotFound(E::NAME))
+}
+
+/// One record by id, within the scope.
+pub async fn get<E: Stored>(store: &Store, scope: Scope, id: Uuid) -> Result<Record<E>> {
+    let mut conn = store.pool().acquire().await?;
+    fetch_one(&mut conn, scope, id).await
+}
+
+/// Every record in the scope, ordered by id (for exports).
+pub(crate) async fn all<E: Stored>(
+    conn: &mut AnyConnection,
+    scope: Scope,
+) -> Result<Vec<Record<E>>> {
+    let table = E::TABLE;
+    let mut sql = Sql::new(format!(
+        "SELECT {} FROM {} WHERE ",
+        select_list(table),
+        table.name
+    ));
+    push_scope(&mut sql, table, scope, "")?;
+    sql.push(" ORDER BY id");
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    let links = load_links(conn, table, scope, None).await?;
+    rows_to_records(&rows, &links)
+}
+
+fn singular(table: &str) -> &str {
+    match table {
+        "services" => "service",
+        "vendors" => "vendor",
+        "backup_strategies" => "backup strategy",
+        "device_groups" => "device group",
+        "data_items" => "data item",
+        "transfers" => "transfer",
+        "security_measures" => "security measure",
+        other => other,
+    }
+}
+
+/// Every referenced record must exist in the same project: ids from another project or
+/// organisation are refused exactly like ids that do not exist.
+async fn check_references<E: Stored>(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    enc: &Encoded,
+) -> Result<()> {
+    let table = E::TABLE;
+    let mut v = Violations::new();
+    for (col, value) in table.columns.iter().zip(&enc.values) {
+        let (Some(target), Value::Text(Some(id))) = (col.references, value) else {
+            continue;
+        };
+        if count_in_scope(conn, target, scope, std::slice::from_ref(id)).await? != 1 {
+            v.add(
+                col.name,
+                "not_found",
+                format!(
+                    "{} refers to no {} in this project.",
+                    col.name,
+                    singular(target)
+                ),
+            );
+        }
+    }
+    for (link, ids) in table.links.iter().zip(&enc.links) {
+        if ids.is_empty() {
+            continue;
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let found = count_in_scope(conn, link.target, scope, &ids).await?;
+        if usize::try_from(found).ok() != Some(ids.len()) {
+            v.add(
+                link.field,
+                "not_found",
+                format!(
+                    "{} lists ids that are no {} in this project.",
+                    link.field,
+                    singular(link.target)
+                ),
+            );
+        }
+    }
+    v.into_result().map_err(StoreError::Invalid)
+}
+
+async fn count_in_scope(
+    conn: &mut AnyConnection,
+    table: &str,
+    scope: Scope,
+    ids: &[String],
+) -> Result<i64> {
+    let mut sql = Sql::new(format!("SELECT COUNT(*) FROM {table} WHERE org_id = "));
+    let o = sql.arg(scope.org().0);
+    sql.push(&o);
+    if let Some(p) = scope.project() {
+        let p = sql.arg(p.0);
+        sql.push(&format!(" AND project_id = {p}"));
+    }
+    let placeholders: Vec<String> = ids.iter().map(|id| sql.arg(id.as_str())).collect();
+    sql.push(&format!(" AND id IN ({})", placeholders.join(", ")));
+    let (n,): (i64,) = sql.query_as().fetch_one(&mut *conn).await?;
+    Ok(n)
+}
+
+fn conflict<E: Stored>(err: StoreError) -> StoreError {
+    if err.is_unique_violation() {
+        let field = E::TABLE.unique.unwrap_or("id");
+        let within = if E::COLLECTION == "data_items" {
+            "service"
+        } else if E::TABLE.scope == ScopeKind::Org {
+            "organisation"
+        } else {
+            "project"
+        };
+        StoreError::Conflict {
+            field: field.to_owned(),
+            message: format!(
+                "another {} with this {field} already exists in this {within}.",
+                E::NAME
+            ),
+        }
+    } else {
+        err
+    }
+}
+
+async fn write_links(
+    conn: &mut AnyConnection,
+    table: &Table,
+    id: Uuid,
+    enc: &Encoded,
+    replace: bool,
+) -> Result<()> {
+    for (link, ids) in table.links.iter().zip(&enc.links) {
+        if replace {
+            let mut del = Sql::new(format!("DELETE FROM {} WHERE owner_id = ", link.table));
+            let p = del.arg(id);
+            del.push(&p);
+            del.query().execute(&mut *conn).await?;
+        }
+        for target in ids {
+            let mut ins = Sql::new(format!(
+                "INSERT INTO {} (owner_id, target_id) VALUES (",
+                link.table
+            ));
+            let a = ins.arg(id);
+            let b = ins.arg(*target);
+            ins.push(&format!("{a}, {b})"));
+            ins.query().execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Validates and inserts a complete record (new, or from an import) on an open transaction.
+pub(crate) async fn insert<E: Stored>(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    rec: &mut Record<E>,
+) -> Result<()> {
+    let table = E::TABLE;
+    rec.data.normalise();
+    rec.data.validate().map_err(StoreError::Invalid)?;
+    ensure_project(conn, scope).await?;
+    let enc = codec::encode(&rec.data)?;
+    check_references::<E>(conn, scope, &enc).await?;
+
+    let mut sql = Sql::new(format!("INSERT INTO {} (id, org_id", table.name));
+    let mut values = vec![sql.arg(rec.id), sql.arg(scope.org().0)];
+    if table.scope == ScopeKind::Project {
+        let Some(p) = scope.project() else {
+            return Err(StoreError::Corrupt(format!(
+                "{} needs a project scope",
+                table.name
+            )));
+        };
+        sql.push(", project_id");
+        values.push(sql.arg(p.0));
+    }
+    for (col, v) in table.columns.iter().zip(enc.values.iter().cloned()) {
+        sql.push(", ").push(col.name);
+        values.push(sql.arg(v));
+    }
+    sql.push(", created_at, updated_at) VALUES (");
+    values.push(sql.arg(timestamp::format(rec.created_at)));
+    values.push(sql.arg(timestamp::format(rec.updated_at)));
+    sql.push(&values.join(", ")).push(")");
+    sql.query()
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| conflict::<E>(e.into()))?;
+    write_links(conn, table, rec.id, &enc, false).await
+}
+
+/// Creates a record with a new id.
+pub async fn create<E: Stored>(
+    store: &Store,
+    scope: Scope,
+    data: E,
+    now: OffsetDateTime,
+) -> Result<Record<E>> {
+    let now = timestamp::truncate(now);
+    let mut rec = Record {
+        id: Uuid::now_v7(),
+        project_id: scope.project().map(|p| p.0),
+        created_at: now,
+        updated_at: now,
+        data,
+    };
+    let mut tx = store.write().await?;
+    insert(&mut tx, scope, &mut rec).await?;
+    tx.commit().await?;
+    Ok(rec)
+}
+
+/// Replaces a record's fields.
+pub async fn update<E: Stored>(
+    store: &Store,
+    scope: Scope,
+    id: Uuid,
+    mut data: E,
+    now: OffsetDateTime,
+) -> Result<Record<E>> {
+    let table = E::TABLE;
+    data.normalise();
+    data.validate().map_err(StoreError::Invalid)?;
+    let now = timestamp::truncate(now);
+    let mut tx = store.write().await?;
+    let current = fetch_one::<E>(&mut tx, scope, id).await?;
+    let enc = codec::encode(&data)?;
+    check_references::<E>(&mut tx, scope, &enc).await?;
+
+    let mut sql = Sql::new(format!("UPDATE {} SET ", table.name));
+    let mut sets = Vec::with_capacity(table.columns.len() + 1);
+    for (col, v) in table.columns.iter().zip(enc.values.iter().cloned()) {
+        let p = sql.arg(v);
+        sets.push(format!("{} = {p}", col.name));
+    }
+    let p = sql.arg(timestamp::format(now));
+    sets.push(format!("updated_at = {p}"));
+    sql.push(&sets.join(", ")).push(" WHERE ");
+    push_scope(&mut sql, table, scope, "")?;
+    let p = sql.arg(id);
+    sql.push(&format!(" AND id = {p}"));
+    sql.query()
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| conflict::<E>(e.into()))?;
+    write_links(&mut tx, table, id, &enc, true).await?;
+    tx.commit().await?;
+    Ok(Record {
+        id,
+        project_id: current.project_id,
+        created_at: current.created_at,
+        updated_at: now,
+        data,
+    })
+}
+
+/// Deletes a record; what depends on it goes with it (data items with their service) or
+/// loses the reference (a service's vendor), as the schema's foreign keys say.
+pub async fn delete<E: Stored>(store: &Store, scope: Scope, id: Uuid) -> Result<()> {
+    let table = E::TABLE;
+    let mut tx = store.write().await?;
+    let mut sql = Sql::new(format!("DELETE FROM {} WHERE ", table.name));
+    push_scope(&mut sql, table, scope, "")?;
+    let p = sql.arg(id);
+    sql.push(&format!(" AND id = {p}"));
+    let done = sql.query().execute(&mut *tx).await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(E::NAME));
+    }
+    tx.commit().await?;
+    Ok(())
+}

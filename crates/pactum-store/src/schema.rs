@@ -1,0 +1,356 @@
+//! How each entity maps onto its table: columns, references to other records, many-to-many
+//! links, search and sort columns. The generic queries in `records` read these descriptions,
+//! so adding an entity means a migration, a domain type and one `Table` here.
+
+use pactum_domain::datamap::backup_strategy::BackupStrategy;
+use pactum_domain::datamap::data_item::DataItem;
+use pactum_domain::datamap::data_user::DataUser;
+use pactum_domain::datamap::device_group::DeviceGroup;
+use pactum_domain::datamap::processing_activity::ProcessingActivity;
+use pactum_domain::datamap::security_measure::SecurityMeasure;
+use pactum_domain::datamap::service::Service;
+use pactum_domain::datamap::transfer::Transfer;
+use pactum_domain::datamap::vendor::Vendor;
+use pactum_domain::entity::Entity;
+use pactum_domain::project::Project;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Int,
+    Bool,
+    /// A list or object stored as JSON text (owned values without identity of their own).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: ColumnKind,
+    /// The table this column points into; the target must be in the same project.
+    pub references: Option<&'static str>,
+}
+
+/// A many-to-many relation kept in a join table `(owner_id, target_id)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    /// The entity field holding the list of ids.
+    pub field: &'static str,
+    pub table: &'static str,
+    pub target: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Org,
+    Project,
+}
+
+#[derive(Debug)]
+pub struct Table {
+    pub name: &'static str,
+    pub scope: ScopeKind,
+    pub columns: &'static [Column],
+    pub links: &'static [Link],
+    /// Columns matched by the `q` text filter.
+    pub search: &'static [&'static str],
+    /// The natural sort column (also accepted as `sort`).
+    pub order: &'static str,
+    /// The field a unique constraint applies to, for the conflict message.
+    pub unique: Option<&'static str>,
+}
+
+impl Table {
+    /// Columns that point at other records (filterable with `?column=id`).
+    pub fn reference_columns(&self) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(|c| c.references.is_some())
+    }
+}
+
+/// An entity with a table.
+pub trait Stored: Entity {
+    const TABLE: &'static Table;
+}
+
+const fn text(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: ColumnKind::Text,
+        references: None,
+    }
+}
+const fn int(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: ColumnKind::Int,
+        references: None,
+    }
+}
+const fn boolean(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: ColumnKind::Bool,
+        references: None,
+    }
+}
+const fn json(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: ColumnKind::Json,
+        references: None,
+    }
+}
+const fn reference(name: &'static str, table: &'static str) -> Column {
+    Column {
+        name,
+        kind: ColumnKind::Text,
+        references: Some(table),
+    }
+}
+
+impl Stored for Project {
+    const TABLE: &'static Table = &Table {
+        name: "projects",
+        scope: ScopeKind::Org,
+        columns: &[text("name"), text("description")],
+        links: &[],
+        search: &["name", "description"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
+impl Stored for Service {
+    const TABLE: &'static Table = &Table {
+        name: "services",
+        scope: ScopeKind::Project,
+        columns: &[
+            text("name"),
+            text("description"),
+            text("owner_role"),
+            text("provider"),
+            reference("vendor_id", "vendors"),
+            text("hosting_country"),
+            text("confidentiality"),
+            reference("backup_strategy_id", "backup_strategies"),
+            text("dpa_reference"),
+        ],
+        links: &[Link {
+            field: "device_group_ids",
+            table: "service_device_groups",
+            target: "device_groups",
+        }],
+        search: &["name", "description", "provider"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
+impl Stored for DataItem {
+    const TABLE: &'static Table = &Table {
+        name: "data_items",
+        scope: ScopeKind::Project,
+        columns: &[
+            reference("service_id", "services"),
+            text("name"),
+            text("description"),
+            text("category"),
+            text("sensitivity"),
+            text("classification"),
+            text("legal_basis"),
+            text("art9_condition"),
+            text("art10_basis"),
+            int("retention_amount"),
+            text("retention_unit"),
+            text("retention_trigger"),
+            text("retention_rationale"),
+            text("subject_category"),
+            text("source"),
+            text("examples"),
+        ],
+        links: &[],
+        search: &["name", "description", "category", "examples"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
+impl Stored for DataUser {
+    const TABLE: &'static Table = &Table {
+        name: "data_users",
+        scope: ScopeKind::Project,
+        columns: &[
+            text("role"),
+            text("description"),
+            text("access_level"),
+            boolean("external"),
+        ],
+        links: &[Link {
+            field: "service_ids",
+            table: "data_user_services",
+            target: "services",
+        }],
+        search: &["role", "description"],
+        order: "role",
+        unique: None,
+    };
+}
+
+impl Stored for Transfer {
+    const TABLE: &'static Table = &Table {
+        name: "transfers",
+        scope: ScopeKind::Project,
+        columns: &[
+            reference("service_id", "services"),
+            text("recipient"),
+            reference("vendor_id", "vendors"),
+            text("country"),
+            text("mechanism"),
+            text("description"),
+        ],
+        links: &[Link {
+            field: "data_item_ids",
+            table: "transfer_data_items",
+            target: "data_items",
+        }],
+        search: &["recipient", "description", "country"],
+        order: "recipient",
+        unique: None,
+    };
+}
+
+impl Stored for DeviceGroup {
+    const TABLE: &'static Table = &Table {
+        name: "device_groups",
+        scope: ScopeKind::Project,
+        columns: &[
+            text("name"),
+            text("description"),
+            text("device_type"),
+            int("device_count"),
+            boolean("managed"),
+            boolean("encrypted"),
+        ],
+        links: &[],
+        search: &["name", "description", "device_type"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
+impl Stored for BackupStrategy {
+    const TABLE: &'static Table = &Table {
+        name: "backup_strategies",
+        scope: ScopeKind::Project,
+        columns: &[
+            text("name"),
+            text("description"),
+            text("frequency"),
+            text("location"),
+            text("country"),
+            boolean("encrypted"),
+            text("retention"),
+            text("last_restore_test"),
+        ],
+        links: &[],
+        search: &["name", "description", "location"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
+impl Stored for ProcessingActivity {
+    const TABLE: &'static Table = &Table {
+        name: "processing_activities",
+        scope: ScopeKind::Project,
+        columns: &[
+            text("name"),
+            text("purposes"),
+            text("role"),
+            text("controllers"),
+            text("joint_controllers"),
+            text("legal_basis"),
+            text("legal_basis_note"),
+            json("subject_categories"),
+            text("recipients"),
+            text("retention"),
+        ],
+        links: &[
+            Link {
+                field: "data_item_ids",
+                table: "activity_data_items",
+                target: "data_items",
+            },
+            Link {
+                field: "transfer_ids",
+                table: "activity_transfers",
+                target: "transfers",
+            },
+            Link {
+                field: "security_measure_ids",
+                table: "activity_security_measures",
+                target: "security_measures",
+            },
+        ],
+        search: &["name", "purposes", "recipients"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
+impl Stored for SecurityMeasure {
+    const TABLE: &'static Table = &Table {
+        name: "security_measures",
+        scope: ScopeKind::Project,
+        columns: &[
+            text("key"),
+            text("name"),
+            text("description"),
+            text("kind"),
+            text("status"),
+            text("owner_role"),
+            text("evidence"),
+        ],
+        links: &[],
+        search: &["name", "description", "key"],
+        order: "name",
+        unique: None,
+    };
+}
+
+impl Stored for Vendor {
+    const TABLE: &'static Table = &Table {
+        name: "vendors",
+        scope: ScopeKind::Project,
+        columns: &[
+            text("name"),
+            text("description"),
+            text("role"),
+            text("purpose"),
+            text("country"),
+            text("transfer_mechanism"),
+            text("website"),
+            text("dpa_reference"),
+            int("breach_notice_hours"),
+            json("certifications"),
+            json("sub_processors"),
+        ],
+        links: &[],
+        search: &["name", "description", "purpose"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
+/// The project tables in the order an import must insert them (referenced before referring).
+pub const PROJECT_TABLES_IN_DEPENDENCY_ORDER: &[&str] = &[
+    "vendors",
+    "backup_strategies",
+    "device_groups",
+    "security_measures",
+    "services",
+    "data_items",
+    "data_users",
+    "transfers",
+    "processing_activities",
+];

@@ -1,0 +1,264 @@
+//! The generic record store: CRUD, scoping, references and validation, on both backends.
+
+use pactum_domain::datamap::data_item::DataItem;
+use pactum_domain::datamap::device_group::DeviceGroup;
+use pactum_domain::datamap::service::Service;
+use pactum_domain::organisation::Organisation;
+use pactum_domain::project::Project;
+use pactum_store::records::{self, ListQuery};
+use pactum_store::scope::{OrgId, ProjectId, Scope};
+use pactum_store::{StoreError, organisations};
+use serde_json::json;
+
+use crate::on_both_backends;
+use crate::support::{NOW, TestDb};
+
+async fn org_and_project(db: &TestDb, slug: &str) -> Scope {
+    let org: Organisation =
+        serde_json::from_value(json!({"slug": slug, "legal_name": "Acme B.V.", "country": "NL"}))
+            .unwrap();
+    let org = organisations::create(&db.store, org, NOW).await.unwrap();
+    let org = OrgId(org.id);
+    let project = records::create(
+        &db.store,
+        Scope::Org(org),
+        Project {
+            name: "Main".into(),
+            description: None,
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    Scope::Project(org, ProjectId(project.id))
+}
+
+fn service(name: &str) -> Service {
+    serde_json::from_value(json!({"name": name})).unwrap()
+}
+
+async fn crud_round_trip(db: TestDb) {
+    let scope = org_and_project(&db, "acme").await;
+    let dg = records::create(
+        &db.store,
+        scope,
+        DeviceGroup {
+            name: "Laptops".into(),
+            description: None,
+            device_type: Some("laptop".into()),
+            device_count: Some(12),
+            managed: true,
+            encrypted: true,
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    let mut svc = service("  CRM ");
+    svc.device_group_ids = vec![dg.id];
+    svc.hosting_country = Some("nl".into());
+    let created = records::create(&db.store, scope, svc, NOW).await.unwrap();
+    assert_eq!(created.data.name, "CRM");
+    assert_eq!(created.data.hosting_country.as_deref(), Some("NL"));
+
+    let got = records::get::<Service>(&db.store, scope, created.id)
+        .await
+        .unwrap();
+    assert_eq!(got, created);
+    let got_dg = records::get::<DeviceGroup>(&db.store, scope, dg.id)
+        .await
+        .unwrap();
+    assert!(got_dg.data.managed && got_dg.data.encrypted);
+    assert_eq!(got_dg.data.device_count, Some(12));
+
+    let mut changed = got.data.clone();
+    changed.description = Some("Customer relations".into());
+    changed.device_group_ids.clear();
+    let later = NOW + time::Duration::hours(1);
+    let updated = records::update(&db.store, scope, created.id, changed, later)
+        .await
+        .unwrap();
+    assert_eq!(updated.created_at, created.created_at);
+    assert_eq!(updated.updated_at, later);
+    let got = records::get::<Service>(&db.store, scope, created.id)
+        .await
+        .unwrap();
+    assert_eq!(got.data.description.as_deref(), Some("Customer relations"));
+    assert!(got.data.device_group_ids.is_empty());
+
+    records::delete::<Service>(&db.store, scope, created.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        records::get::<Service>(&db.store, scope, created.id).await,
+        Err(StoreError::NotFound("service"))
+    ));
+}
+
+async fn other_tenants_records_are_invisible(db: TestDb) {
+    let mine = org_and_project(&db, "mine").await;
+    let theirs = org_and_project(&db, "theirs").await;
+    let their_service = records::create(&db.store, theirs, service("Their CRM"), NOW)
+        .await
+        .unwrap();
+
+    assert!(matches!(
+        records::get::<Service>(&db.store, mine, their_service.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        records::update(&db.store, mine, their_service.id, service("Hijacked"), NOW).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        records::delete::<Service>(&db.store, mine, their_service.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Pointing at another tenant's record is refused as if it did not exist.
+    let item: DataItem = serde_json::from_value(json!({
+        "service_id": their_service.id, "name": "E-mail", "category": "contact.email"
+    }))
+    .unwrap();
+    match records::create(&db.store, mine, item, NOW).await {
+        Err(StoreError::Invalid(v)) => assert_eq!(v.0[0].field, "service_id"),
+        other => panic!("expected a violation, got {other:?}"),
+    }
+    // Using my organisation with their project is a missing project.
+    let (Scope::Project(my_org, _), Scope::Project(_, their_project)) = (mine, theirs) else {
+        unreachable!()
+    };
+    let mixed = Scope::Project(my_org, their_project);
+    assert!(matches!(
+        records::list::<Service>(
+            &db.store,
+            mixed,
+            &ListQuery {
+                limit: 10,
+                ..Default::default()
+            }
+        )
+        .await,
+        Err(StoreError::NotFound("project"))
+    ));
+    let still = records::get::<Service>(&db.store, theirs, their_service.id)
+        .await
+        .unwrap();
+    assert_eq!(still.data.name, "Their CRM");
+}
+
+async fn list_filters_sorts_and_pages(db: TestDb) {
+    let scope = org_and_project(&db, "acme").await;
+    for name in ["Zendesk", "Exact Online", "Mailchimp", "50% off_tool"] {
+        records::create(&db.store, scope, service(name), NOW)
+            .await
+            .unwrap();
+    }
+    let q = |q: Option<&str>, sort: Option<&str>, limit, offset| ListQuery {
+        q: q.map(Into::into),
+        sort: sort.map(Into::into),
+        limit,
+        offset,
+        filters: vec![],
+    };
+    let page = records::list::<Service>(&db.store, scope, &q(None, None, 2, 0))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 4);
+    let names: Vec<_> = page.items.iter().map(|r| r.data.name.as_str()).collect();
+    assert_eq!(names, ["50% off_tool", "Exact Online"]);
+    let page = records::list::<Service>(&db.store, scope, &q(None, Some("-name"), 10, 1))
+        .await
+        .unwrap();
+    let names: Vec<_> = page.items.iter().map(|r| r.data.name.as_str()).collect();
+    assert_eq!(names, ["Mailchimp", "Exact Online", "50% off_tool"]);
+    let page = records::list::<Service>(&db.store, scope, &q(Some("MAIL"), None, 10, 0))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    // LIKE wildcards in the search text match literally.
+    let page = records::list::<Service>(&db.store, scope, &q(Some("0%"), None, 10, 0))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let page = records::list::<Service>(&db.store, scope, &q(Some("_"), None, 10, 0))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    match records::list::<Service>(&db.store, scope, &q(None, Some("password"), 0, 0)).await {
+        Err(StoreError::Invalid(v)) => {
+            let fields: Vec<_> = v.0.iter().map(|v| v.field.as_str()).collect();
+            assert_eq!(fields, ["limit", "sort"]);
+        }
+        other => panic!("expected violations, got {other:?}"),
+    }
+}
+
+async fn unique_names_conflict_and_nothing_half_saved(db: TestDb) {
+    let scope = org_and_project(&db, "acme").await;
+    records::create(&db.store, scope, service("CRM"), NOW)
+        .await
+        .unwrap();
+    match records::create(&db.store, scope, service("CRM"), NOW).await {
+        Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "name"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // A service with a link to a missing device group is refused whole.
+    let mut svc = service("Helpdesk");
+    svc.device_group_ids = vec![uuid::Uuid::now_v7()];
+    assert!(matches!(
+        records::create(&db.store, scope, svc, NOW).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let page = records::list::<Service>(
+        &db.store,
+        scope,
+        &ListQuery {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.total, 1);
+}
+
+async fn deleting_a_service_cascades_to_its_data_items(db: TestDb) {
+    let scope = org_and_project(&db, "acme").await;
+    let svc = records::create(&db.store, scope, service("CRM"), NOW)
+        .await
+        .unwrap();
+    let item: DataItem = serde_json::from_value(
+        json!({"service_id": svc.id, "name": "E-mail", "category": "contact.email"}),
+    )
+    .unwrap();
+    let item = records::create(&db.store, scope, item, NOW).await.unwrap();
+    records::delete::<Service>(&db.store, scope, svc.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        records::get::<DataItem>(&db.store, scope, item.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn sqlite_pragmas_or_postgres(db: TestDb) {
+    if db.store.backend() == pactum_store::Backend::Sqlite {
+        assert_eq!(db.store.pragma("journal_mode").await.unwrap(), "wal");
+        assert_eq!(db.store.pragma("foreign_keys").await.unwrap(), "1");
+        assert_eq!(
+            db.store.pragma("synchronous").await.unwrap(),
+            "2",
+            "FULL: commits are durable"
+        );
+    }
+    db.store.ping().await.unwrap();
+}
+
+on_both_backends!(
+    crud_round_trip,
+    other_tenants_records_are_invisible,
+    list_filters_sorts_and_pages,
+    unique_names_conflict_and_nothing_half_saved,
+    deleting_a_service_cascades_to_its_data_items,
+    sqlite_pragmas_or_postgres,
+);
