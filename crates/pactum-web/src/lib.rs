@@ -1,1 +1,15 @@
-//! placeholder
+//! Pactum's HTTP interface: the JSON API under `/api/v1`, its OpenAPI document, health
+//! endpoints and the middleware every response passes through. The web UI joins here.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod openapi;
+pub mod router;
+pub mod state;
+
+pub use router::router;
+pub use state::AppState;

@@ -1,1 +1,7 @@
-//! Pactum library: configuration, commands and demo data, used by the binary and the tests.
+//! The Pactum application: configuration, the command line, the server's start-up and the
+//! demo data. `main.rs` only calls [`cli::run`].
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod server;

@@ -1,0 +1,9 @@
+//! JSON API handlers, one module per resource. Routes are registered in `router.rs`.
+
+pub mod export;
+pub mod health;
+pub mod members;
+pub mod organisation;
+pub mod records;
+pub mod taxonomies;
+pub mod tokens;

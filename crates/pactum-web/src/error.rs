@@ -1,0 +1,143 @@
+//! API errors as RFC 9457 problem details (`application/problem+json`). Validation problems
+//! list every field with its rule; internal errors are logged once and answered without
+//! their text.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use pactum_domain::validation::{Violation, Violations};
+use pactum_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthorized,
+    Forbidden(String),
+    NotFound(String),
+    MethodNotAllowed,
+    Invalid(Violations),
+    BadRequest(String),
+    Conflict { field: String, message: String },
+    PayloadTooLarge(usize),
+    UnsupportedMediaType,
+    Internal(String),
+}
+
+/// The problem-details body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Every broken rule, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Violation>,
+}
+
+impl ApiError {
+    fn parts(self) -> (StatusCode, &'static str, String, Vec<Violation>) {
+        match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "A valid API token is required: send it as `Authorization: Bearer pct_...`.".into(),
+                vec![],
+            ),
+            ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, "forbidden", d, vec![]),
+            ApiError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                "not-found",
+                format!("{what} not found."),
+                vec![],
+            ),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "This resource does not support that method.".into(),
+                vec![],
+            ),
+            ApiError::Invalid(v) => {
+                let detail = if v.0.len() == 1 {
+                    v.0[0].message.clone()
+                } else {
+                    format!("{} fields need attention.", v.0.len())
+                };
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation", detail, v.0)
+            }
+            ApiError::BadRequest(d) => (StatusCode::BAD_REQUEST, "bad-request", d, vec![]),
+            ApiError::Conflict { field, message } => {
+                let v = Violation {
+                    field,
+                    rule: "unique".into(),
+                    message: message.clone(),
+                };
+                (StatusCode::CONFLICT, "conflict", message, vec![v])
+            }
+            ApiError::PayloadTooLarge(max) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                format!("The request body is larger than the limit of {max} bytes."),
+                vec![],
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Send the body as JSON with `Content-Type: application/json`.".into(),
+                vec![],
+            ),
+            ApiError::Internal(msg) => {
+                tracing::error!(error = %msg, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side; the request was not completed. The error has been logged.".into(),
+                    vec![],
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, kind, detail, errors) = self.parts();
+        let problem = Problem {
+            kind: format!("/problems/{kind}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        res
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::NotFound(capitalise(what)),
+            StoreError::Invalid(v) => ApiError::Invalid(v),
+            StoreError::Conflict { field, message } => ApiError::Conflict { field, message },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,483 @@
+//! The OpenAPI 3.1 document at `/api/openapi.json`, generated from the code: schemas come
+//! from the domain types (`ToSchema`), and the collection paths from the same registry
+//! that builds the routes.
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use pactum_domain::access::NewToken;
+use pactum_domain::organisation::{Member, Organisation};
+use pactum_domain::taxonomy::Taxonomy;
+use pactum_domain::validation::Violation;
+use pactum_store::members::MemberRecord;
+use pactum_store::tokens::{ApiToken, IssuedToken};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{AllOfBuilder, ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref,
+    RefOr, Required, ResponseBuilder,
+};
+
+use crate::api::members::RoleChange;
+use crate::error::Problem;
+use crate::router::registry;
+
+type Schemas = Vec<(String, RefOr<Schema>)>;
+
+fn add<T: ToSchema>(out: &mut Schemas) {
+    out.push((T::name().into_owned(), T::schema()));
+    T::schemas(out);
+}
+
+fn json_content(schema: impl Into<RefOr<Schema>>) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
+fn reference(name: &str) -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name(name))
+}
+
+fn problem(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            json_content(reference("Problem")),
+        )
+        .build()
+}
+
+fn ok(description: &str, schema: RefOr<Schema>) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", json_content(schema))
+        .build()
+}
+
+fn path_param(name: &str, description: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
+fn query_param(name: &str, description: &str, ty: Type) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(ty)))
+        .build()
+}
+
+fn params_for(path: &str) -> Vec<utoipa::openapi::path::Parameter> {
+    let mut out = Vec::new();
+    if path.contains("{org}") {
+        out.push(path_param("org", "The organisation's slug."));
+    }
+    if path.contains("{project}") {
+        out.push(path_param("project", "The project's id."));
+    }
+    if path.contains("{id}") {
+        out.push(path_param("id", "The record's id."));
+    }
+    out
+}
+
+struct Op<'a> {
+    summary: String,
+    tag: &'a str,
+    path: &'a str,
+    body: Option<RefOr<Schema>>,
+    success: (&'a str, utoipa::openapi::Response),
+    extra_params: Vec<utoipa::openapi::path::Parameter>,
+}
+
+fn operation(op: Op<'_>) -> utoipa::openapi::path::Operation {
+    let mut b = OperationBuilder::new()
+        .summary(Some(op.summary))
+        .tag(op.tag)
+        .parameters(Some(params_for(op.path).into_iter().chain(op.extra_params)))
+        .response(op.success.0, op.success.1)
+        .response("401", problem("No valid API token."))
+        .response("403", problem("The token's scope does not allow this."))
+        .response("404", problem("Not found in this organisation."))
+        .security(SecurityRequirement::new("token", Vec::<String>::new()));
+    if let Some(schema) = op.body {
+        b = b
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .required(Some(Required::True))
+                    .content("application/json", json_content(schema))
+                    .build(),
+            ))
+            .response("400", problem("The body is not JSON."))
+            .response("413", problem("The body is too large."))
+            .response("415", problem("The body is not sent as JSON."))
+            .response(
+                "422",
+                problem("A field breaks a rule; `errors` names each field and rule."),
+            );
+    }
+    b.build()
+}
+
+fn stored(schema: &str) -> RefOr<Schema> {
+    AllOfBuilder::new()
+        .item(reference("RecordMeta"))
+        .item(reference(schema))
+        .into()
+}
+
+fn record_meta() -> RefOr<Schema> {
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    ObjectBuilder::new()
+        .property(
+            "id",
+            string().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Uuid,
+            ))),
+        )
+        .property(
+            "project_id",
+            string().description(Some("Present on records of a project's data map.")),
+        )
+        .property(
+            "created_at",
+            string().description(Some("UTC, e.g. 2026-11-23T09:30:00.000000Z.")),
+        )
+        .property("updated_at", string())
+        .required("id")
+        .required("created_at")
+        .required("updated_at")
+        .into()
+}
+
+fn page_of(schema: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .property("items", ArrayBuilder::new().items(stored(schema)))
+        .property("total", ObjectBuilder::new().schema_type(Type::Integer))
+        .property("limit", ObjectBuilder::new().schema_type(Type::Integer))
+        .property("offset", ObjectBuilder::new().schema_type(Type::Integer))
+        .required("items")
+        .required("total")
+        .into()
+}
+
+/// Builds the document.
+pub fn document() -> OpenApi {
+    let mut schemas: Schemas = Vec::new();
+    schemas.push(("RecordMeta".into(), record_meta()));
+    add::<Problem>(&mut schemas);
+    add::<Violation>(&mut schemas);
+    add::<Organisation>(&mut schemas);
+    add::<Member>(&mut schemas);
+    add::<MemberRecord>(&mut schemas);
+    add::<RoleChange>(&mut schemas);
+    add::<NewToken>(&mut schemas);
+    add::<ApiToken>(&mut schemas);
+    add::<IssuedToken>(&mut schemas);
+    add::<Taxonomy>(&mut schemas);
+
+    let mut paths = PathsBuilder::new();
+    for c in registry().collections {
+        (c.add_schemas)(&mut schemas);
+        let tag = c.name;
+        let mut list_params = vec![
+            query_param("limit", "Page size, 1 to 500 (default 50).", Type::Integer),
+            query_param("offset", "Records to skip.", Type::Integer),
+            query_param("q", "Case-insensitive text filter.", Type::String),
+            query_param(
+                "sort",
+                "Sort column; prefix with - for descending.",
+                Type::String,
+            ),
+        ];
+        for f in &c.filters {
+            list_params.push(query_param(
+                f,
+                "Only records referring to this id.",
+                Type::String,
+            ));
+        }
+        let list_path = format!("/api/v1{}", c.path);
+        let item_path = format!("{list_path}/{{id}}");
+        paths = paths.path(
+            list_path.clone(),
+            PathItemBuilder::new()
+                .operation(
+                    HttpMethod::Get,
+                    operation(Op {
+                        summary: format!("List {tag} records"),
+                        tag,
+                        path: &list_path,
+                        body: None,
+                        success: ("200", ok("A page of records.", page_of(&c.schema))),
+                        extra_params: list_params,
+                    }),
+                )
+                .operation(
+                    HttpMethod::Post,
+                    operation(Op {
+                        summary: format!("Create a {tag}"),
+                        tag,
+                        path: &list_path,
+                        body: Some(reference(&c.schema)),
+                        success: (
+                            "201",
+                            ok(
+                                "Created; `Location` names the new record.",
+                                stored(&c.schema),
+                            ),
+                        ),
+                        extra_params: vec![],
+                    }),
+                )
+                .build(),
+        );
+        let one = |method: &str, summary: String, body: Option<RefOr<Schema>>| {
+            let success = if method == "delete" {
+                (
+                    "204",
+                    ResponseBuilder::new().description("Deleted.").build(),
+                )
+            } else {
+                ("200", ok("The record.", stored(&c.schema)))
+            };
+            operation(Op {
+                summary,
+                tag,
+                path: &item_path,
+                body,
+                success,
+                extra_params: vec![],
+            })
+        };
+        paths = paths.path(
+            item_path.clone(),
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, one("get", format!("Get a {tag}"), None))
+                .operation(
+                    HttpMethod::Put,
+                    one(
+                        "put",
+                        format!("Replace a {tag}"),
+                        Some(reference(&c.schema)),
+                    ),
+                )
+                .operation(
+                    HttpMethod::Patch,
+                    one(
+                        "patch",
+                        format!("Change some fields of a {tag} (JSON merge patch)"),
+                        Some(
+                            ObjectBuilder::new()
+                                .description(Some("Fields to change; null clears a field."))
+                                .into(),
+                        ),
+                    ),
+                )
+                .operation(
+                    HttpMethod::Delete,
+                    one("delete", format!("Delete a {tag}"), None),
+                )
+                .build(),
+        );
+    }
+
+    let fixed = |path: &str,
+                 method: HttpMethod,
+                 summary: &str,
+                 tag: &str,
+                 body: Option<&str>,
+                 success: (&str, utoipa::openapi::Response)| {
+        let full = format!("/api/v1{path}");
+        let op = operation(Op {
+            summary: summary.to_owned(),
+            tag,
+            path: &full,
+            body: body.map(reference),
+            success: (success.0, success.1),
+            extra_params: vec![],
+        });
+        (full, method, op)
+    };
+    let no_content = || ResponseBuilder::new().description("Done.").build();
+    let array_of =
+        |name: &str| -> RefOr<Schema> { ArrayBuilder::new().items(reference(name)).into() };
+    let fixed_ops = vec![
+        fixed(
+            "/taxonomies",
+            HttpMethod::Get,
+            "The taxonomies",
+            "taxonomy",
+            None,
+            ("200", ok("All taxonomies.", reference("Taxonomy"))),
+        ),
+        fixed(
+            "/orgs/{org}",
+            HttpMethod::Get,
+            "The organisation's details",
+            "organisation",
+            None,
+            ("200", ok("The organisation.", stored("Organisation"))),
+        ),
+        fixed(
+            "/orgs/{org}",
+            HttpMethod::Put,
+            "Replace the organisation's details (admin)",
+            "organisation",
+            Some("Organisation"),
+            ("200", ok("The organisation.", stored("Organisation"))),
+        ),
+        fixed(
+            "/orgs/{org}/export",
+            HttpMethod::Get,
+            "Export everything of the organisation as one JSON document",
+            "organisation",
+            None,
+            (
+                "200",
+                ok(
+                    "The export document (format pactum-export, version 1).",
+                    ObjectBuilder::new().into(),
+                ),
+            ),
+        ),
+        fixed(
+            "/orgs/{org}/members",
+            HttpMethod::Get,
+            "List members",
+            "member",
+            None,
+            ("200", ok("Members.", array_of("MemberRecord"))),
+        ),
+        fixed(
+            "/orgs/{org}/members",
+            HttpMethod::Post,
+            "Add a member (admin)",
+            "member",
+            Some("Member"),
+            ("201", ok("The member.", reference("MemberRecord"))),
+        ),
+        fixed(
+            "/orgs/{org}/members/{id}",
+            HttpMethod::Get,
+            "Get a member",
+            "member",
+            None,
+            ("200", ok("The member.", reference("MemberRecord"))),
+        ),
+        fixed(
+            "/orgs/{org}/members/{id}",
+            HttpMethod::Patch,
+            "Change a member's role (admin)",
+            "member",
+            Some("RoleChange"),
+            ("200", ok("The member.", reference("MemberRecord"))),
+        ),
+        fixed(
+            "/orgs/{org}/members/{id}",
+            HttpMethod::Delete,
+            "Remove a member (admin)",
+            "member",
+            None,
+            ("204", no_content()),
+        ),
+        fixed(
+            "/orgs/{org}/tokens",
+            HttpMethod::Get,
+            "List API tokens (admin)",
+            "token",
+            None,
+            ("200", ok("Tokens, without secrets.", array_of("ApiToken"))),
+        ),
+        fixed(
+            "/orgs/{org}/tokens",
+            HttpMethod::Post,
+            "Issue an API token (admin); the secret is shown once",
+            "token",
+            Some("NewToken"),
+            (
+                "201",
+                ok("The token with its secret.", reference("IssuedToken")),
+            ),
+        ),
+        fixed(
+            "/orgs/{org}/tokens/{id}",
+            HttpMethod::Delete,
+            "Revoke an API token (admin)",
+            "token",
+            None,
+            ("204", no_content()),
+        ),
+    ];
+    let mut grouped: Vec<(String, PathItemBuilder)> = Vec::new();
+    for (path, method, op) in fixed_ops {
+        match grouped.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, item)) => *item = std::mem::take(item).operation(method, op),
+            None => grouped.push((path, PathItemBuilder::new().operation(method, op))),
+        }
+    }
+    for (path, item) in grouped {
+        paths = paths.path(path, item.build());
+    }
+    let health = |summary: &str| {
+        PathItemBuilder::new()
+            .operation(
+                HttpMethod::Get,
+                OperationBuilder::new()
+                    .summary(Some(summary))
+                    .tag("health")
+                    .response("200", ResponseBuilder::new().description("OK."))
+                    .build(),
+            )
+            .build()
+    };
+    paths = paths
+        .path("/healthz", health("The process is up"))
+        .path("/readyz", health("The database answers"));
+
+    schemas.sort_by(|a, b| a.0.cmp(&b.0));
+    schemas.dedup_by(|a, b| a.0 == b.0);
+    let components = ComponentsBuilder::new()
+        .schemas_from_iter(schemas)
+        .security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token (pct_...) bound to one organisation, with scope read, write or admin."))
+                    .build(),
+            ),
+        )
+        .build();
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Pactum API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("The JSON API of Pactum, a self-hostable GDPR compliance workspace. Errors are RFC 9457 problem details."))
+                .build(),
+        )
+        .paths(paths.build())
+        .components(Some(components))
+        .build()
+}
+
+static DOCUMENT: LazyLock<Value> =
+    LazyLock::new(|| serde_json::to_value(document()).unwrap_or(Value::Null));
+
+pub async fn serve() -> Json<&'static Value> {
+    Json(&DOCUMENT)
+}

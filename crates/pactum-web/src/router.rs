@@ -1,0 +1,136 @@
+//! Every route, in one place. The data-map collections are registered through
+//! [`Registry`], which also feeds the OpenAPI document, so the two cannot drift apart.
+
+use axum::Router;
+use axum::routing::{delete, get};
+use pactum_domain::datamap::backup_strategy::BackupStrategy;
+use pactum_domain::datamap::data_item::DataItem;
+use pactum_domain::datamap::data_user::DataUser;
+use pactum_domain::datamap::device_group::DeviceGroup;
+use pactum_domain::datamap::processing_activity::ProcessingActivity;
+use pactum_domain::datamap::security_measure::SecurityMeasure;
+use pactum_domain::datamap::service::Service;
+use pactum_domain::datamap::transfer::Transfer;
+use pactum_domain::datamap::vendor::Vendor;
+use pactum_domain::project::Project;
+use pactum_store::schema::{ScopeKind, Stored};
+
+use crate::api::{export, health, members, organisation, records, taxonomies, tokens};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::{middleware, openapi};
+
+/// A collection as the API and its documentation see it.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    /// The path of the list, relative to `/api/v1`.
+    pub path: String,
+    pub name: &'static str,
+    pub schema: String,
+    pub filters: Vec<&'static str>,
+    pub add_schemas: fn(
+        &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ),
+}
+
+/// Collects the collection routes and their descriptions.
+pub struct Registry {
+    pub router: Router<AppState>,
+    pub collections: Vec<Collection>,
+}
+
+fn add_schemas<E: Stored>(
+    out: &mut Vec<(
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    )>,
+) {
+    out.push((E::name().into_owned(), E::schema()));
+    E::schemas(out);
+}
+
+impl Registry {
+    fn add<E: Stored>(mut self) -> Self {
+        let segment = E::COLLECTION.replace('_', "-");
+        let path = match E::TABLE.scope {
+            ScopeKind::Org => format!("/orgs/{{org}}/{segment}"),
+            ScopeKind::Project => format!("/orgs/{{org}}/projects/{{project}}/{segment}"),
+        };
+        self.router = self
+            .router
+            .route(&path, get(records::list::<E>).post(records::create::<E>))
+            .route(
+                &format!("{path}/{{id}}"),
+                get(records::get::<E>)
+                    .put(records::replace::<E>)
+                    .patch(records::patch::<E>)
+                    .delete(records::delete::<E>),
+            );
+        self.collections.push(Collection {
+            path,
+            name: E::NAME,
+            schema: E::name().into_owned(),
+            filters: E::TABLE.reference_columns().map(|c| c.name).collect(),
+            add_schemas: add_schemas::<E>,
+        });
+        self
+    }
+}
+
+/// The data-map collections, in the order the documentation lists them.
+pub fn registry() -> Registry {
+    Registry {
+        router: Router::new(),
+        collections: Vec::new(),
+    }
+    .add::<Project>()
+    .add::<Service>()
+    .add::<DataItem>()
+    .add::<DataUser>()
+    .add::<Transfer>()
+    .add::<DeviceGroup>()
+    .add::<BackupStrategy>()
+    .add::<ProcessingActivity>()
+    .add::<SecurityMeasure>()
+    .add::<Vendor>()
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("Resource".into())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let api = registry()
+        .router
+        .route("/taxonomies", get(taxonomies::get))
+        .route(
+            "/orgs/{org}",
+            get(organisation::get).put(organisation::replace),
+        )
+        .route("/orgs/{org}/export", get(export::export))
+        .route("/orgs/{org}/members", get(members::list).post(members::add))
+        .route(
+            "/orgs/{org}/members/{id}",
+            get(members::get)
+                .patch(members::set_role)
+                .delete(members::remove),
+        )
+        .route("/orgs/{org}/tokens", get(tokens::list).post(tokens::create))
+        .route("/orgs/{org}/tokens/{id}", delete(tokens::revoke));
+    let app = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/api/openapi.json", get(openapi::serve))
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed);
+    middleware::apply(app, &state.settings).with_state(state)
+}

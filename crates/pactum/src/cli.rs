@@ -1,0 +1,180 @@
+//! The command line. Every subcommand shares `--config`, `--data-dir` and
+//! `--database-url`, each also settable through its `PACTUM_*` environment variable.
+
+mod commands;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use pactum_domain::access::TokenScope;
+
+use crate::config::{FileConfig, Overrides, Settings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pactum",
+    version,
+    about = "A self-hostable GDPR compliance workspace."
+)]
+pub struct Cli {
+    /// A TOML config file (see pactum.example.toml).
+    #[arg(long, global = true, env = "PACTUM_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Where the embedded database lives [default: ./pactum-data].
+    #[arg(long, global = true, env = "PACTUM_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A postgres:// URL to use PostgreSQL instead of the embedded SQLite.
+    #[arg(
+        long,
+        global = true,
+        env = "PACTUM_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Log filter (e.g. info, debug, pactum=debug).
+    #[arg(long, global = true, env = "PACTUM_LOG")]
+    pub log: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "PACTUM_BIND")]
+        bind: Option<SocketAddr>,
+    },
+    /// Start a throw-away instance with demo data and print its URL and API token.
+    Demo {
+        /// Port on 127.0.0.1; 0 picks a free one.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Write an organisation's complete data as one JSON document.
+    Export {
+        /// The organisation's slug.
+        #[arg(long)]
+        org: String,
+        /// Output file; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Restore an export into this store (the organisation must not exist yet).
+    Import {
+        /// The export document.
+        file: PathBuf,
+    },
+    /// Manage organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// ISO 3166-1 alpha-2 country of establishment.
+        #[arg(long, default_value = "NL")]
+        country: String,
+    },
+    /// List organisations.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScopeArg {
+    Read,
+    Write,
+    Admin,
+}
+
+impl From<ScopeArg> for TokenScope {
+    fn from(s: ScopeArg) -> Self {
+        match s {
+            ScopeArg::Read => TokenScope::Read,
+            ScopeArg::Write => TokenScope::Write,
+            ScopeArg::Admin => TokenScope::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue an API token and print its secret (shown only this once).
+    Create {
+        /// The organisation's slug.
+        #[arg(long)]
+        org: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[arg(long, value_enum, default_value = "read")]
+        scope: ScopeArg,
+        /// Days until it expires.
+        #[arg(long)]
+        expires_in_days: Option<i64>,
+    },
+}
+
+impl Cli {
+    fn settings(&self, bind: Option<SocketAddr>) -> anyhow::Result<Settings> {
+        let file = match &self.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        Settings::resolve(
+            file,
+            Overrides {
+                data_dir: self.data_dir.clone(),
+                database_url: self.database_url.clone(),
+                bind,
+                log: self.log.clone(),
+            },
+        )
+    }
+}
+
+/// Parses the command line and runs it; errors are printed with their causes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: starting the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        super::Cli::command().debug_assert();
+    }
+}

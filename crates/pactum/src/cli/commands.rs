@@ -1,0 +1,138 @@
+//! What each subcommand does.
+
+use std::io::Write;
+
+use anyhow::{Context, bail};
+use pactum_domain::access::NewToken;
+use pactum_domain::organisation::Organisation;
+use pactum_store::export::{self, Export};
+use pactum_store::scope::OrgId;
+use pactum_store::{organisations, tokens};
+
+use super::{Cli, Command, OrgCommand, TokenCommand};
+use crate::config::unknown_env_vars;
+use crate::server::{Application, init_logging, open_store};
+
+fn now() -> time::OffsetDateTime {
+    pactum_web::clock::Clock::now(&pactum_web::clock::SystemClock)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let bind = match &cli.command {
+        Command::Serve { bind } => *bind,
+        _ => None,
+    };
+    let settings = cli.settings(bind)?;
+    init_logging(&settings);
+    for var in unknown_env_vars() {
+        tracing::warn!(variable = %var, "unknown PACTUM_ environment variable ignored");
+    }
+    match cli.command {
+        Command::Serve { .. } => {
+            let store = open_store(&settings).await?;
+            let app = Application::build(store, &settings, settings.bind).await?;
+            tracing::info!(address = %app.local_addr()?, database = settings.database.backend().name(), "serving");
+            app.run().await
+        }
+        Command::Demo { port } => crate::demo::run(settings, port).await,
+        Command::Migrate => {
+            let store = open_store(&settings).await?;
+            let names = pactum_store::Store::migration_names(store.backend());
+            println!(
+                "Database is at migration {}.",
+                names.last().map_or(0, |m| m.0)
+            );
+            Ok(())
+        }
+        Command::Export { org, output } => {
+            let store = open_store(&settings).await?;
+            let record = organisations::by_slug(&store, &org)
+                .await
+                .with_context(|| format!("organisation {org:?}"))?;
+            let doc = export::export(&store, OrgId(record.id)).await?;
+            let text = doc.to_json()?;
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+            Ok(())
+        }
+        Command::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let doc = Export::from_json(&text)?;
+            let slug = doc.organisation.data.slug.clone();
+            let store = open_store(&settings).await?;
+            if organisations::by_slug(&store, &slug).await.is_ok() {
+                bail!(
+                    "organisation {slug:?} already exists in this store; import into a store without it"
+                );
+            }
+            export::import(&store, doc).await.map_err(describe)?;
+            println!("Imported organisation {slug}.");
+            Ok(())
+        }
+        Command::Org(OrgCommand::Create {
+            slug,
+            name,
+            country,
+        }) => {
+            let store = open_store(&settings).await?;
+            let org: Organisation = serde_json::from_value(serde_json::json!({
+                "slug": slug, "legal_name": name, "country": country
+            }))?;
+            let rec = organisations::create(&store, org, now())
+                .await
+                .map_err(describe)?;
+            println!("Created organisation {} ({}).", rec.data.slug, rec.id);
+            Ok(())
+        }
+        Command::Org(OrgCommand::List) => {
+            let store = open_store(&settings).await?;
+            for org in organisations::list(&store).await? {
+                println!("{}\t{}", org.data.slug, org.data.legal_name);
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create {
+            org,
+            name,
+            scope,
+            expires_in_days,
+        }) => {
+            let store = open_store(&settings).await?;
+            let record = organisations::by_slug(&store, &org)
+                .await
+                .with_context(|| format!("organisation {org:?}"))?;
+            let issued = tokens::create(
+                &store,
+                OrgId(record.id),
+                NewToken {
+                    name,
+                    scope: scope.into(),
+                    expires_in_days,
+                },
+                now(),
+            )
+            .await
+            .map_err(describe)?;
+            println!("{}", issued.secret);
+            Ok(())
+        }
+    }
+}
+
+/// Spells out validation errors field by field on the terminal.
+fn describe(e: pactum_store::StoreError) -> anyhow::Error {
+    match e {
+        pactum_store::StoreError::Invalid(v) => {
+            let lines: Vec<String> =
+                v.0.iter()
+                    .map(|v| format!("  {}: {} [{}]", v.field, v.message, v.rule))
+                    .collect();
+            anyhow::anyhow!("the input is not valid:\n{}", lines.join("\n"))
+        }
+        other => other.into(),
+    }
+}

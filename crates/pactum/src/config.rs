@@ -1,0 +1,153 @@
+//! Configuration: one TOML file plus `PACTUM_*` environment variables and command-line
+//! flags, in rising order of precedence. Unknown keys are refused, so a typo is noticed.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use pactum_store::DatabaseUrl;
+use serde::Deserialize;
+
+/// The config file. Every key is optional; see `pactum.example.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Where Pactum keeps its SQLite database (and, later, uploaded files).
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://...` to use PostgreSQL; by default SQLite in the data directory.
+    pub database_url: Option<String>,
+    /// Address to listen on.
+    pub bind: Option<SocketAddr>,
+    /// Log filter, e.g. `info` or `pactum=debug,info`.
+    pub log: Option<String>,
+    /// Log format: `text` or `json`.
+    pub log_format: Option<String>,
+    /// Largest request body in bytes.
+    pub max_body_bytes: Option<usize>,
+    /// Seconds before a request is abandoned.
+    pub request_timeout_secs: Option<u64>,
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("in the config file {}", path.display()))
+    }
+}
+
+/// The settings in force after merging file, environment and flags.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub log: String,
+    pub json_logs: bool,
+    pub max_body_bytes: usize,
+    pub request_timeout_secs: u64,
+}
+
+/// Values given on the command line or in the environment (clap merges those two).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub bind: Option<SocketAddr>,
+    pub log: Option<String>,
+}
+
+pub const DEFAULT_DATA_DIR: &str = "./pactum-data";
+
+impl Settings {
+    pub fn resolve(file: FileConfig, over: Overrides) -> anyhow::Result<Settings> {
+        let data_dir = over
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database = match over.database_url.or(file.database_url) {
+            Some(url) => DatabaseUrl::parse(&url).context("database_url / PACTUM_DATABASE_URL")?,
+            None => DatabaseUrl::sqlite_in(&data_dir),
+        };
+        let log_format = file.log_format.unwrap_or_else(|| "text".into());
+        let json_logs = match log_format.as_str() {
+            "text" => false,
+            "json" => true,
+            other => bail!("log_format must be \"text\" or \"json\", not {other:?}"),
+        };
+        let max_body_bytes = file.max_body_bytes.unwrap_or(1024 * 1024);
+        if !(1024..=64 * 1024 * 1024).contains(&max_body_bytes) {
+            bail!("max_body_bytes must be from 1024 to 67108864");
+        }
+        let request_timeout_secs = file.request_timeout_secs.unwrap_or(30);
+        if !(1..=600).contains(&request_timeout_secs) {
+            bail!("request_timeout_secs must be from 1 to 600");
+        }
+        Ok(Settings {
+            data_dir,
+            database,
+            bind: over
+                .bind
+                .or(file.bind)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            log: over.log.or(file.log).unwrap_or_else(|| "info".into()),
+            json_logs,
+            max_body_bytes,
+            request_timeout_secs,
+        })
+    }
+}
+
+/// Environment variables Pactum reads; anything else starting with `PACTUM_` is a typo.
+pub const KNOWN_ENV: &[&str] = &[
+    "PACTUM_CONFIG",
+    "PACTUM_DATA_DIR",
+    "PACTUM_DATABASE_URL",
+    "PACTUM_BIND",
+    "PACTUM_LOG",
+    "PACTUM_TEST_POSTGRES_URL",
+];
+
+pub fn unknown_env_vars() -> Vec<String> {
+    std::env::vars()
+        .map(|(k, _)| k)
+        .filter(|k| k.starts_with("PACTUM_") && !KNOWN_ENV.contains(&k.as_str()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_flags_over_file_over_default() {
+        let file: FileConfig =
+            toml::from_str("data_dir = \"/srv/pactum\"\nbind = \"0.0.0.0:9000\"").unwrap();
+        let s = Settings::resolve(
+            file,
+            Overrides {
+                bind: Some("127.0.0.1:7000".parse().unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(s.bind.port(), 7000);
+        assert_eq!(s.data_dir, PathBuf::from("/srv/pactum"));
+        assert!(
+            s.database
+                .expose()
+                .starts_with("sqlite:///srv/pactum/pactum.db")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused() {
+        assert!(toml::from_str::<FileConfig>("databse_url = \"x\"").is_err());
+        let file: FileConfig = toml::from_str("database_url = \"mysql://x\"").unwrap();
+        let err = Settings::resolve(file, Overrides::default()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("sqlite:// or postgres://"),
+            "{err:#}"
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! `pactum demo`: a throw-away instance holding two real organisations, modelled from the
+//! two agreements Pactum is built from: Practions (a coaching platform, processor for
+//! coaches) and LOCAVERDI (the compliance SaaS Readmodel). Everything goes through the same
+//! validation as user input.
+
+mod locaverdi;
+mod practions;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use pactum_domain::access::{NewToken, TokenScope};
+use pactum_domain::organisation::{Member, Organisation};
+use pactum_domain::project::Project;
+use pactum_store::records;
+use pactum_store::schema::Stored;
+use pactum_store::scope::{OrgId, ProjectId, Scope};
+use pactum_store::{Store, StoreError, members, organisations, tokens};
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::config::{DEFAULT_DATA_DIR, Settings};
+use crate::server::{Application, open_store};
+
+/// Marks a data directory as the demo's own, so the demo never wipes real data.
+const MARKER: &str = ".pactum-demo";
+const DEMO_DIR: &str = "./pactum-demo";
+
+/// Adds records to one scope, failing loudly (with the field) if demo data is invalid.
+pub(crate) struct Seeder<'a> {
+    pub store: &'a Store,
+    pub scope: Scope,
+    pub now: OffsetDateTime,
+}
+
+impl Seeder<'_> {
+    pub async fn add<E: Stored>(&self, value: Value) -> anyhow::Result<Uuid> {
+        let entity: E = serde_json::from_value(value.clone())
+            .with_context(|| format!("demo {} does not parse: {value}", E::NAME))?;
+        match records::create(self.store, self.scope, entity, self.now).await {
+            Ok(r) => Ok(r.id),
+            Err(StoreError::Invalid(v)) => bail!("demo {} is invalid: {v} ({value})", E::NAME),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Creates an organisation with one project and its owner; returns the project scope.
+pub(crate) async fn organisation(
+    store: &Store,
+    org: Value,
+    owner_email: &str,
+    project: (&str, &str),
+    now: OffsetDateTime,
+) -> anyhow::Result<Scope> {
+    let org: Organisation = serde_json::from_value(org)?;
+    let org = OrgId(organisations::create(store, org, now).await?.id);
+    members::add(
+        store,
+        org,
+        Member {
+            email: owner_email.into(),
+            display_name: Some("Privacy officer".into()),
+            role: pactum_domain::organisation::MemberRole::Owner,
+        },
+        now,
+    )
+    .await?;
+    let p = records::create(
+        store,
+        Scope::Org(org),
+        Project {
+            name: project.0.into(),
+            description: Some(project.1.into()),
+        },
+        now,
+    )
+    .await?;
+    Ok(Scope::Project(org, ProjectId(p.id)))
+}
+
+/// Tokens for the seeded organisations, in the order they were seeded.
+pub struct Seeded {
+    pub tokens: Vec<(String, String)>,
+}
+
+/// Seeds both organisations and issues an admin token for each.
+pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Seeded> {
+    let practions = practions::seed(store, now)
+        .await
+        .context("seeding practions")?;
+    let locaverdi = locaverdi::seed(store, now)
+        .await
+        .context("seeding locaverdi")?;
+    let mut out = Vec::new();
+    for (slug, scope) in [("practions", practions), ("locaverdi", locaverdi)] {
+        let issued = tokens::create(
+            store,
+            scope.org(),
+            NewToken {
+                name: "demo".into(),
+                scope: TokenScope::Admin,
+                expires_in_days: None,
+            },
+            now,
+        )
+        .await?;
+        out.push((slug.to_owned(), issued.secret));
+    }
+    Ok(Seeded { tokens: out })
+}
+
+fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
+    let db = dir.join("pactum.db");
+    if db.exists() && !dir.join(MARKER).exists() {
+        bail!(
+            "{} holds a database that is not the demo's; the demo only resets its own directory (use --data-dir to pick another)",
+            dir.display()
+        );
+    }
+    for name in ["pactum.db", "pactum.db-wal", "pactum.db-shm"] {
+        let path = dir.join(name);
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(
+        dir.join(MARKER),
+        "This directory belongs to `pactum demo`, which resets it at every start.\n",
+    )?;
+    Ok(())
+}
+
+/// Resets the demo directory, seeds, serves on 127.0.0.1:`port` and prints how to get in.
+pub async fn run(mut settings: Settings, port: u16) -> anyhow::Result<()> {
+    if settings.database.backend() != pactum_store::Backend::Sqlite {
+        bail!(
+            "the demo runs on its own embedded SQLite store; leave out --database-url / PACTUM_DATABASE_URL"
+        );
+    }
+    if settings.data_dir == Path::new(DEFAULT_DATA_DIR) {
+        settings.data_dir = PathBuf::from(DEMO_DIR);
+        settings.database = pactum_store::DatabaseUrl::sqlite_in(&settings.data_dir);
+    }
+    prepare_dir(&settings.data_dir)?;
+    let store = open_store(&settings).await?;
+    let now = pactum_web::clock::Clock::now(&pactum_web::clock::SystemClock);
+    let seeded = seed(&store, now).await?;
+    let app = Application::build(store, &settings, ([127, 0, 0, 1], port).into()).await?;
+    let url = format!("http://{}", app.local_addr()?);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Pactum demo (data in {}, reset at every start)",
+        settings.data_dir.display()
+    )?;
+    writeln!(out, "URL: {url}")?;
+    for (i, (slug, token)) in seeded.tokens.iter().enumerate() {
+        if i == 0 {
+            writeln!(out, "API token: {token}")?;
+        } else {
+            writeln!(out, "API token ({slug}): {token}")?;
+        }
+    }
+    writeln!(
+        out,
+        "Try: curl -H \"Authorization: Bearer {}\" {url}/api/v1/orgs/practions/projects",
+        seeded.tokens.first().map_or("", |t| t.1.as_str())
+    )?;
+    out.flush()?;
+    drop(out);
+    app.run().await
+}

@@ -1,0 +1,103 @@
+//! Starting the HTTP server: bind (port 0 picks a free port), serve, stop gracefully.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use pactum_store::Store;
+use pactum_web::AppState;
+use pactum_web::state::WebSettings;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+
+/// A bound, not yet serving, application: tests and the demo read the real port first.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(
+        store: Store,
+        settings: &Settings,
+        bind: SocketAddr,
+    ) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("binding {bind}"))?;
+        let state = AppState::new(
+            store,
+            pactum_web::clock::system(),
+            WebSettings {
+                max_body_bytes: settings.max_body_bytes,
+                request_timeout_secs: settings.request_timeout_secs,
+            },
+        );
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let app = pactum_web::router(self.state);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Opens the store and brings its schema up to date.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    if settings.database.backend() == pactum_store::Backend::Sqlite {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "creating the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let store = Store::connect(&settings.database)
+        .await
+        .with_context(|| format!("connecting to {}", settings.database))?;
+    store.migrate().await.context("running migrations")?;
+    Ok(store)
+}
+
+pub fn init_logging(settings: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if settings.json_logs {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
