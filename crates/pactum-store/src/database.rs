@@ -240,3 +240,15 @@ mod tests {
         assert!(shown.contains("pactum:***@db.internal"));
     }
 }
+
+#[cfg(test)]
+mod migration_parity {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let sqlite = Store::migration_names(Backend::Sqlite);
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, Store::migration_names(Backend::Postgres));
+    }
+}

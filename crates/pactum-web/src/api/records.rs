@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pactum_domain::access::TokenScope;
 use pactum_store::records::{self, Page, Record};
@@ -74,7 +74,7 @@ pub async fn create<E: Stored>(
     caller: Caller,
     State(state): State<AppState>,
     path: Params,
-    uri: Uri,
+    OriginalUri(uri): OriginalUri,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     caller.allow(TokenScope::Write)?;

@@ -1,5 +1,15 @@
 //! The one integration-test binary (each file under tests/ would be linked separately).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 mod support;
 
+mod api;
+mod cli;
+mod export_roundtrip;
+mod isolation;
+mod openapi;
 mod store_records;

@@ -121,3 +121,125 @@ macro_rules! on_both_backends {
         )*
     };
 }
+
+/// The HTTP application in process, on a seeded database, with tokens per organisation.
+pub struct TestApp {
+    pub db: TestDb,
+    pub router: axum::Router,
+    /// Admin tokens: practions first, then locaverdi.
+    pub practions: String,
+    pub locaverdi: String,
+}
+
+/// A response, parsed.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: serde_json::Value,
+    pub raw: Vec<u8>,
+}
+
+impl TestApp {
+    pub async fn new(db: TestDb) -> TestApp {
+        Self::with_settings(db, pactum_web::state::WebSettings::default()).await
+    }
+
+    pub async fn with_settings(db: TestDb, settings: pactum_web::state::WebSettings) -> TestApp {
+        let seeded = pactum::demo::seed(&db.store, NOW).await.unwrap();
+        let state = pactum_web::AppState::new(
+            db.store.clone(),
+            std::sync::Arc::new(pactum_web::clock::FixedClock(NOW)),
+            settings,
+        );
+        let router = pactum_web::router(state);
+        let mut tokens = seeded.tokens.into_iter().map(|(_, t)| t);
+        TestApp {
+            router,
+            practions: tokens.next().unwrap(),
+            locaverdi: tokens.next().unwrap(),
+            db,
+        }
+    }
+
+    /// A token of another scope for an organisation.
+    pub async fn token(&self, slug: &str, scope: pactum_domain::access::TokenScope) -> String {
+        let org = pactum_store::organisations::by_slug(&self.db.store, slug)
+            .await
+            .unwrap();
+        pactum_store::tokens::create(
+            &self.db.store,
+            pactum_store::scope::OrgId(org.id),
+            pactum_domain::access::NewToken {
+                name: "test".into(),
+                scope,
+                expires_in_days: None,
+            },
+            NOW,
+        )
+        .await
+        .unwrap()
+        .secret
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Reply {
+        let raw = body.map(|b| serde_json::to_vec(&b).unwrap());
+        self.send_raw(method, path, token, raw, Some("application/json"))
+            .await
+    }
+
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        content_type: Option<&str>,
+    ) -> Reply {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let mut req = axum::http::Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => {
+                if let Some(ct) = content_type {
+                    req = req.header("content-type", ct);
+                }
+                req.body(axum::body::Body::from(b)).unwrap()
+            }
+            None => req.body(axum::body::Body::empty()).unwrap(),
+        };
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let raw = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = serde_json::from_slice(&raw).unwrap_or(serde_json::Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            raw,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send("GET", path, Some(token), None).await
+    }
+
+    /// The id of the organisation's first project.
+    pub async fn project(&self, slug: &str, token: &str) -> String {
+        let r = self
+            .get(&format!("/api/v1/orgs/{slug}/projects"), token)
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["items"][0]["id"].as_str().unwrap().to_owned()
+    }
+}

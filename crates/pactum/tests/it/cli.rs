@@ -1,0 +1,199 @@
+//! The binary itself: `pactum demo` prints a working URL and token, and the export/import
+//! commands round-trip byte for byte.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn pactum() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pactum"));
+    c.env_remove("PACTUM_DATABASE_URL")
+        .env_remove("PACTUM_CONFIG")
+        .env("PACTUM_LOG", "warn");
+    c
+}
+
+/// A minimal HTTP/1.1 GET over a socket, returning status and body.
+fn http_get(url: &str, token: Option<&str>) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let mut s = TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+struct Killed(std::process::Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn demo_prints_url_and_token_that_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let child = pactum()
+        .args(["demo", "--port", "0", "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Killed(child);
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let (mut url, mut token) = (None, None);
+    while url.is_none() || token.is_none() {
+        let line = lines
+            .next()
+            .expect("demo printed its URL and token")
+            .unwrap();
+        if let Some(u) = line.strip_prefix("URL: ") {
+            url = Some(u.to_owned());
+        }
+        if let Some(t) = line.strip_prefix("API token: ") {
+            token = Some(t.to_owned());
+        }
+    }
+    let (url, token) = (url.unwrap(), token.unwrap());
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(http_get(&format!("{url}/healthz"), None).0, 200);
+    let (status, body) = http_get(
+        &format!("{url}/api/v1/orgs/practions/projects"),
+        Some(&token),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Practions coaching platform"), "{body}");
+    assert_eq!(
+        http_get(&format!("{url}/api/v1/orgs/practions/projects"), None).0,
+        401
+    );
+    drop(child);
+
+    // A second start resets the demo's own directory...
+    let again = pactum()
+        .args(["demo", "--port", "0", "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut again = Killed(again);
+    let first = BufReader::new(again.0.stdout.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert!(first.starts_with("Pactum demo"), "{first}");
+    drop(again);
+
+    // ...but never a directory holding someone else's database.
+    let real = tempfile::tempdir().unwrap();
+    let migrate = pactum()
+        .args(["migrate", "--data-dir"])
+        .arg(real.path())
+        .output()
+        .unwrap();
+    assert!(migrate.status.success());
+    let refused = pactum()
+        .args(["demo", "--port", "0", "--data-dir"])
+        .arg(real.path())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not the demo's"));
+}
+
+#[test]
+fn export_import_export_through_the_cli() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    // Seed a store through the CLI: an organisation and a token.
+    let run = |args: &[&str], dir: &std::path::Path| {
+        let out = pactum()
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(
+        &[
+            "org",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme B.V.",
+            "--country",
+            "NL",
+        ],
+        a.path(),
+    );
+    let token = run(
+        &["token", "create", "--org", "acme", "--scope", "admin"],
+        a.path(),
+    );
+    assert!(token.trim().starts_with("pct_"));
+    let first = a.path().join("first.json");
+    run(
+        &["export", "--org", "acme", "-o", first.to_str().unwrap()],
+        a.path(),
+    );
+    run(&["import", first.to_str().unwrap()], b.path());
+    let second = run(&["export", "--org", "acme"], b.path());
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), second);
+    // Importing again into the same store is refused with a reason.
+    let out = pactum()
+        .args(["import", first.to_str().unwrap(), "--data-dir"])
+        .arg(b.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    // Bad input is explained.
+    let out = pactum()
+        .args([
+            "org",
+            "create",
+            "--slug=-bad-",
+            "--name",
+            "X",
+            "--country",
+            "ZZ",
+            "--data-dir",
+        ])
+        .arg(b.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("slug") && err.contains("country"), "{err}");
+    let out = pactum()
+        .args(["--database-url", "mysql://x/y", "migrate"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite:// or postgres://"));
+}
