@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Measures the JSON API on a large organisation (500 services, 10,000 data items, 2,000
+# processing activities), on SQLite and on PostgreSQL, with wrk at concurrency 32 on
+# loopback, side by side with /healthz (the ceiling of the HTTP stack in the same run).
+# Prints req/s, p50 and p99 per endpoint, the server's peak RSS, and how fast
+# `pactum demo` is ready. Usage: bash bench/run.sh [seconds per endpoint, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-10}"
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+ensure_postgres
+command -v wrk >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq wrk >/dev/null; }
+
+cargo build --release -q -p pactum
+BIN="${CARGO_TARGET_DIR:-target}/release/pactum"
+WORK=$(mktemp -d)
+trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+read -r PROJECT SERVICE < <(python3 bench/make_large_export.py "$WORK/large.json")
+export PACTUM_LOG=warn
+
+wait_ready() {
+    for _ in $(seq 1 100); do
+        curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return 0
+        sleep 0.1
+    done
+    echo "server did not become ready" >&2
+    return 1
+}
+
+measure() { # label url token
+    local out rps p50 p99
+    out=$(wrk -t2 -c32 -d"${DURATION}s" --latency -H "Authorization: Bearer $3" "$2")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+    p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+    printf "%-10s %-34s %10s %9s %9s  %s\n" "$BACKEND" "$1" "$rps" "$p50" "$p99" "$errors"
+}
+
+printf "%-10s %-34s %10s %9s %9s\n" backend endpoint "req/s" p50 p99
+for BACKEND in sqlite postgres; do
+    if [ "$BACKEND" = sqlite ]; then
+        unset PACTUM_DATABASE_URL
+        export PACTUM_DATA_DIR="$WORK/sqlite"
+    else
+        base="${PACTUM_TEST_POSTGRES_URL%/*}"
+        psql "$PACTUM_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS pactum_bench WITH (FORCE)" -c "CREATE DATABASE pactum_bench" >/dev/null
+        export PACTUM_DATABASE_URL="$base/pactum_bench"
+    fi
+    start=$(date +%s.%N)
+    "$BIN" import "$WORK/large.json" >/dev/null
+    seeded=$(echo "$(date +%s.%N) - $start" | bc)
+    TOKEN=$("$BIN" token create --org bench --scope read)
+    PORT=$((18000 + RANDOM % 1000))
+    "$BIN" serve --bind "127.0.0.1:$PORT" & SERVER=$!
+    wait_ready "$PORT"
+    B="http://127.0.0.1:$PORT"
+    P="$B/api/v1/orgs/bench/projects/$PROJECT"
+    measure "/healthz (ceiling)" "$B/healthz" "$TOKEN"
+    measure "services, page of 50" "$P/services" "$TOKEN"
+    measure "data-items, page of 50" "$P/data-items" "$TOKEN"
+    measure "data-items, search q=field 0042" "$P/data-items?q=field%200042" "$TOKEN"
+    measure "processing-activities, page 50" "$P/processing-activities?offset=1000" "$TOKEN"
+    measure "data-items, filter service_id" "$P/data-items?service_id=$SERVICE" "$TOKEN"
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+    printf "%-10s peak RSS %d MB; import of the large organisation %.1f s\n" "$BACKEND" $((rss / 1024)) "$seeded"
+    kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+done
+unset PACTUM_DATABASE_URL PACTUM_DATA_DIR
+
+# Time until `pactum demo` has printed its token (median of 5).
+times=()
+for _ in 1 2 3 4 5; do
+    start=$(date +%s.%N)
+    coproc DEMO { "$BIN" demo --port 0 --data-dir "$WORK/demo"; }
+    while read -r line <&"${DEMO[0]}"; do
+        [[ "$line" == "API token:"* ]] && break
+    done
+    times+=("$(echo "$(date +%s.%N) - $start" | bc)")
+    kill "$DEMO_PID"; wait "$DEMO_PID" 2>/dev/null || true
+done
+median=$(printf "%s\n" "${times[@]}" | sort -n | sed -n 3p)
+printf "pactum demo ready (median of 5): %.3f s\n" "$median"
