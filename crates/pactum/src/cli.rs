@@ -76,6 +76,39 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Find and redact personal data in text.
+    #[command(subcommand)]
+    Pii(PiiCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PiiCommand {
+    /// Print the personal data found in a file: one JSON line per finding, or a summary.
+    Scan {
+        /// The file to scan (`-` for standard input).
+        file: PathBuf,
+        /// Print counts per kind and the estimated number of people instead of findings.
+        #[arg(long)]
+        summary: bool,
+    },
+    /// Copy standard input to standard output with personal data replaced.
+    Redact {
+        #[arg(long, value_enum, default_value = "mask")]
+        policy: PolicyArg,
+        /// The key for `--policy hash`, taken from this environment variable.
+        #[arg(long, default_value = "PACTUM_PII_KEY")]
+        key_env: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PolicyArg {
+    /// `<EMAIL>`
+    Mask,
+    /// `<EMAIL_1>`, the same value gets the same number within the input.
+    Placeholder,
+    /// `<EMAIL:3f9a1c0b2d4e>`, a keyed hash stable across inputs.
+    Hash,
 }
 
 #[derive(Debug, Subcommand)]

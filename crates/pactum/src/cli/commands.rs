@@ -1,6 +1,6 @@
 //! What each subcommand does.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use anyhow::{Context, bail};
 use pactum_domain::access::NewToken;
@@ -9,7 +9,7 @@ use pactum_store::export::{self, Export};
 use pactum_store::scope::OrgId;
 use pactum_store::{organisations, tokens};
 
-use super::{Cli, Command, OrgCommand, TokenCommand};
+use super::{Cli, Command, OrgCommand, PiiCommand, PolicyArg, TokenCommand};
 use crate::config::unknown_env_vars;
 use crate::server::{Application, init_logging, open_store};
 
@@ -18,6 +18,10 @@ fn now() -> time::OffsetDateTime {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Pii(pii) = &cli.command {
+        // Text tools: no configuration, no database, no log noise on the output.
+        return run_pii(pii);
+    }
     let bind = match &cli.command {
         Command::Serve { bind } => *bind,
         _ => None,
@@ -95,6 +99,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Pii(_) => Ok(()),
         Command::Token(TokenCommand::Create {
             org,
             name,
@@ -135,4 +140,80 @@ fn describe(e: pactum_store::StoreError) -> anyhow::Error {
         }
         other => other.into(),
     }
+}
+
+fn open_input(path: &std::path::Path) -> anyhow::Result<Box<dyn std::io::BufRead>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::BufReader::new(std::io::stdin().lock())));
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
+}
+
+fn run_pii(command: &PiiCommand) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match command {
+        PiiCommand::Scan {
+            file,
+            summary: true,
+        } => {
+            let estimate = pactum_pii::scope::estimate(open_input(file)?)?;
+            serde_json::to_writer_pretty(&mut out, &estimate)?;
+            writeln!(out)?;
+        }
+        PiiCommand::Scan {
+            file,
+            summary: false,
+        } => {
+            let mut input = open_input(file)?;
+            let mut line = Vec::new();
+            let mut offset = 0usize;
+            let mut number = 0usize;
+            loop {
+                line.clear();
+                let n = input.read_until(b'\n', &mut line)?;
+                if n == 0 {
+                    break;
+                }
+                number += 1;
+                let text = String::from_utf8_lossy(&line);
+                for f in pactum_pii::scan(&text) {
+                    serde_json::to_writer(
+                        &mut out,
+                        &serde_json::json!({
+                            "kind": f.kind, "line": number,
+                            "start": offset + f.start, "end": offset + f.end,
+                            "confidence": f.confidence,
+                        }),
+                    )?;
+                    writeln!(out)?;
+                }
+                offset += n;
+            }
+        }
+        PiiCommand::Redact { policy, key_env } => {
+            let policy = match policy {
+                PolicyArg::Mask => pactum_pii::Policy::Mask,
+                PolicyArg::Placeholder => pactum_pii::Policy::Placeholder,
+                PolicyArg::Hash => {
+                    let key = std::env::var(key_env).with_context(|| {
+                        format!("--policy hash needs a key in the environment variable {key_env}")
+                    })?;
+                    if key.len() < 16 {
+                        bail!("the key in {key_env} must be at least 16 characters");
+                    }
+                    pactum_pii::Policy::KeyedHash(key.into_bytes())
+                }
+            };
+            let stdin = std::io::stdin();
+            pactum_pii::redact_stream(
+                std::io::BufReader::with_capacity(1 << 20, stdin.lock()),
+                &mut out,
+                policy,
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
