@@ -131,7 +131,13 @@ pub(crate) fn scan_bytes(b: &[u8], out: &mut Vec<Finding>) {
             }),
             b'$' if at_start => password_hash(b, i),
             b':' if b.get(i + 1) == Some(&b'/') && b.get(i + 2) == Some(&b'/') => {
-                credential_url(b, i)
+                // Like an e-mail address, a URL is recognised from the middle: it wins
+                // over what was found in its scheme or user part.
+                credential_url(b, i).inspect(|f| {
+                    while out.last().is_some_and(|l| l.end > f.start) {
+                        out.pop();
+                    }
+                })
             }
             b':' if b.get(i + 1) == Some(&b':')
                 && (i == 0 || !(is_word(b[i - 1]) || b[i - 1] == b':')) =>
@@ -316,7 +322,11 @@ fn ipv6(b: &[u8], start: usize) -> Option<Finding> {
     while e > start && b[e - 1] == b'.' {
         e -= 1;
     }
-    if colons < 2 || b.get(e).is_some_and(|c| is_word(*c)) {
+    // Letters and colons alone ("A::", "add::") are words and separators, not addresses.
+    if colons < 2
+        || b.get(e).is_some_and(|c| is_word(*c))
+        || !b[start..e].iter().any(u8::is_ascii_digit)
+    {
         return None;
     }
     let text = std::str::from_utf8(&b[start..e]).ok()?;
@@ -412,7 +422,9 @@ fn numeric_inner(b: &[u8], start: usize) -> (Option<Finding>, usize) {
         let cc_ok = digits.get(skip).is_some_and(|d| *d != b'0');
         // The longest group-ending prefix with a plausible E.164 length; +31 is 11 digits.
         for &(count, end) in groups.iter().rev() {
-            let len = count - skip;
+            let Some(len) = count.checked_sub(skip) else {
+                continue;
+            };
             let nl = digits[skip..].starts_with(b"31");
             let fits = if nl {
                 len == 11
@@ -613,14 +625,15 @@ fn api_key(b: &[u8], start: usize) -> Option<Finding> {
     }
     let rest = &b[start..];
     let (prefix, min) = KEY_PREFIXES.iter().find(|(p, _)| rest.starts_with(p))?;
-    let mut e = start + prefix.len();
+    let body_start = start + prefix.len();
+    let mut e = body_start;
     while e < b.len() && (is_alnum(b[e]) || matches!(b[e], b'-' | b'_' | b'.')) {
         e += 1;
     }
-    while e > start && b[e - 1] == b'.' {
+    while e > body_start && b[e - 1] == b'.' {
         e -= 1;
     }
-    let body = &b[start + prefix.len()..e];
+    let body = &b[body_start..e];
     if body.len() < *min
         || !body.iter().any(u8::is_ascii_digit) && !body.iter().any(u8::is_ascii_uppercase)
     {

@@ -206,3 +206,18 @@ fn spans_are_char_boundaries_in_unicode_text() {
         ]
     );
 }
+
+#[test]
+fn regressions_found_by_fuzzing() {
+    // A key prefix that ends in '.' followed by nothing ("SG.").
+    nothing("(SG.");
+    nothing("SG...");
+    // "00" split by brackets: fewer digits in the first group than the prefix.
+    nothing("(0)0=A0");
+    // Colons and letters only are no IPv6 address.
+    nothing("::A::A:: and std::io and add::");
+    // A URL whose scheme runs back into an e-mail address: one finding, no overlap.
+    let text = "zqq@q.v.wqqq++://::A+@x";
+    let f = scan(text);
+    assert!(f.windows(2).all(|w| w[0].end <= w[1].start), "{f:?}");
+}

@@ -197,3 +197,74 @@ fn export_import_export_through_the_cli() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite:// or postgres://"));
 }
+
+#[test]
+fn pii_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("leak.csv");
+    std::fs::write(
+        &file,
+        "name,email,iban\nJan,jan@example.nl,NL91ABNA0417164300\nJan,JAN@example.nl,NL91 ABNA 0417 1643 00\nPiet,piet@example.nl,NL91ABNA0417164301\n",
+    )
+    .unwrap();
+    let out = pactum().args(["pii", "scan"]).arg(&file).output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["email", "iban", "email", "iban", "email"],
+        "the IBAN with a wrong checksum is not reported"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let first = &lines[0];
+    let (s, e) = (
+        first["start"].as_u64().unwrap() as usize,
+        first["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &text[s..e],
+        "jan@example.nl",
+        "offsets are byte offsets into the file"
+    );
+
+    let out = pactum()
+        .args(["pii", "scan", "--summary"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["distinct"]["email"], 2);
+    assert_eq!(summary["distinct"]["iban"], 1);
+    assert_eq!(summary["estimated_subjects"], 2);
+
+    let mut child = pactum()
+        .args(["pii", "redact", "--policy", "placeholder"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let redacted = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        redacted,
+        "name,email,iban\nJan,<EMAIL_1>,<IBAN_1>\nJan,<EMAIL_1>,<IBAN_1>\nPiet,<EMAIL_2>,NL91ABNA0417164301\n"
+    );
+    let out = pactum()
+        .args(["pii", "redact", "--policy", "hash"])
+        .env_remove("PACTUM_PII_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PACTUM_PII_KEY"));
+}
