@@ -329,6 +329,10 @@ fn ipv6(b: &[u8], start: usize) -> Option<Finding> {
     {
         return None;
     }
+    // Eight groups (seven colons) or a "::" abbreviation; times like 09:30:00 are neither.
+    if colons != 7 && !b[start..e].windows(2).any(|w| w == b"::") {
+        return None;
+    }
     let text = std::str::from_utf8(&b[start..e]).ok()?;
     text.parse::<Ipv6Addr>().ok()?;
     finding(Kind::Ipv6, start, e, 0.9)
