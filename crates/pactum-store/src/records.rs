@@ -139,15 +139,26 @@ async fn load_links(
             maps.push(map);
             continue;
         }
-        let mut sql = Sql::new(format!(
-            "SELECT l.owner_id, l.target_id FROM {} l JOIN {} o ON o.id = l.owner_id WHERE ",
-            link.table, table.name
-        ));
-        push_scope(&mut sql, table, scope, "o.")?;
-        if let Some(ids) = owners {
-            let placeholders: Vec<String> = ids.iter().map(|id| sql.arg(id.as_str())).collect();
-            sql.push(&format!(" AND l.owner_id IN ({})", placeholders.join(", ")));
-        }
+        let mut sql = match owners {
+            // The owners were read in scope already: look their links up by primary key.
+            Some(ids) => {
+                let mut sql = Sql::new(format!(
+                    "SELECT l.owner_id, l.target_id FROM {} l WHERE l.owner_id IN (",
+                    link.table
+                ));
+                let placeholders: Vec<String> = ids.iter().map(|id| sql.arg(id.as_str())).collect();
+                sql.push(&placeholders.join(", ")).push(")");
+                sql
+            }
+            None => {
+                let mut sql = Sql::new(format!(
+                    "SELECT l.owner_id, l.target_id FROM {} l JOIN {} o ON o.id = l.owner_id WHERE ",
+                    link.table, table.name
+                ));
+                push_scope(&mut sql, table, scope, "o.")?;
+                sql
+            }
+        };
         sql.push(" ORDER BY l.owner_id, l.target_id");
         let rows: Vec<(String, String)> = sql.query_as().fetch_all(&mut *conn).await?;
         for (owner, target) in rows {
@@ -217,10 +228,16 @@ pub async fn list<E: Stored>(
             violations.add("q", "max_length", "q must be at most 200 characters.");
         }
         let pattern = where_sql.arg(like_pattern(q));
+        // SQLite's LIKE ignores ASCII case already; PostgreSQL has ILIKE. Neither needs
+        // LOWER() on every row.
+        let op = match store.backend() {
+            crate::Backend::Sqlite => "LIKE",
+            crate::Backend::Postgres => "ILIKE",
+        };
         let ors: Vec<String> = table
             .search
             .iter()
-            .map(|c| format!("LOWER({c}) LIKE {pattern} ESCAPE '\\'"))
+            .map(|c| format!("{c} {op} {pattern} ESCAPE '\\'"))
             .collect();
         where_sql.push(&format!(" AND ({})", ors.join(" OR ")));
     }
@@ -251,8 +268,6 @@ pub async fn list<E: Stored>(
     violations.into_result().map_err(StoreError::Invalid)?;
 
     let mut conn = store.pool().acquire().await?;
-    ensure_project(&mut conn, scope).await?;
-
     let count = Sql {
         text: format!(
             "SELECT COUNT(*) FROM {} WHERE {}",
@@ -261,6 +276,10 @@ pub async fn list<E: Stored>(
         args: where_sql.args.clone(),
     };
     let (total,): (i64,) = count.query_as().fetch_one(&mut *conn).await?;
+    if total == 0 {
+        // Only an empty answer needs to tell "no records" from "no such project".
+        ensure_project(&mut conn, scope).await?;
+    }
 
     let mut rows_sql = Sql {
         text: format!(

@@ -97,7 +97,7 @@ fn bind(q: Query<'static, Any, AnyArguments>, v: Value) -> Query<'static, Any, A
 pub(crate) fn like_pattern(needle: &str) -> String {
     let mut p = String::with_capacity(needle.len() + 2);
     p.push('%');
-    for c in needle.to_lowercase().chars() {
+    for c in needle.chars() {
         if matches!(c, '%' | '_' | '\\') {
             p.push('\\');
         }
@@ -122,6 +122,6 @@ mod tests {
 
     #[test]
     fn like_is_literal() {
-        assert_eq!(like_pattern("50%_A\\"), "%50\\%\\_a\\\\%");
+        assert_eq!(like_pattern("50%_A\\"), "%50\\%\\_A\\\\%");
     }
 }

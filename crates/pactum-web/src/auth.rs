@@ -12,13 +12,12 @@ use pactum_domain::organisation::Organisation;
 use pactum_store::records::Record;
 use pactum_store::scope::OrgId;
 use pactum_store::tokens::{self, ApiToken};
-use pactum_store::{StoreError, organisations};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// A request authenticated by an API token.
-pub struct Token(pub ApiToken);
+/// A request authenticated by an API token (and the token's organisation).
+pub struct Token(pub ApiToken, pub Record<Organisation>);
 
 impl FromRequestParts<AppState> for Token {
     type Rejection = ApiError;
@@ -34,10 +33,10 @@ impl FromRequestParts<AppState> for Token {
             .or_else(|| header.strip_prefix("bearer "))
             .ok_or(ApiError::Unauthorized)?
             .trim();
-        let token = tokens::authenticate(&state.store, secret, state.clock.now())
+        let (token, org) = tokens::authenticate(&state.store, secret, state.clock.now())
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        Ok(Token(token))
+        Ok(Token(token, org))
     }
 }
 
@@ -70,18 +69,13 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Token(token) = Token::from_request_parts(parts, state).await?;
+        let Token(token, org) = Token::from_request_parts(parts, state).await?;
         let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::NotFound("Organisation".into()))?;
         let slug = params
             .get("org")
             .ok_or_else(|| ApiError::NotFound("Organisation".into()))?;
-        let org = match organisations::get(&state.store, OrgId(token.org_id)).await {
-            Ok(org) => org,
-            Err(StoreError::NotFound(_)) => return Err(ApiError::Unauthorized),
-            Err(e) => return Err(e.into()),
-        };
         if &org.data.slug != slug {
             return Err(ApiError::NotFound("Organisation".into()));
         }
