@@ -142,7 +142,14 @@ impl Store {
     /// Brings the schema up to date. Safe to run at every start.
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Sqlite => {
+                SQLITE_MIGRATIONS.run(&self.pool).await?;
+                // Gathers statistics where they are missing or stale, so the planner
+                // chooses between the list and filter indexes well (cheap when current).
+                sqlx::query("PRAGMA optimize=0x10002")
+                    .execute(&self.pool)
+                    .await?;
+            }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())

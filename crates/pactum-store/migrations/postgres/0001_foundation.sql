@@ -90,7 +90,7 @@ CREATE TABLE vendors (
     CONSTRAINT vendors_name_key UNIQUE (project_id, name)
 );
 
-CREATE INDEX vendors_list_idx ON vendors (project_id, name, id);
+CREATE INDEX vendors_list_idx ON vendors (org_id, project_id, name, id);
 
 CREATE TABLE backup_strategies (
     id TEXT PRIMARY KEY,
@@ -109,7 +109,7 @@ CREATE TABLE backup_strategies (
     CONSTRAINT backup_strategies_name_key UNIQUE (project_id, name)
 );
 
-CREATE INDEX backup_strategies_list_idx ON backup_strategies (project_id, name, id);
+CREATE INDEX backup_strategies_list_idx ON backup_strategies (org_id, project_id, name, id);
 
 CREATE TABLE device_groups (
     id TEXT PRIMARY KEY,
@@ -126,7 +126,7 @@ CREATE TABLE device_groups (
     CONSTRAINT device_groups_name_key UNIQUE (project_id, name)
 );
 
-CREATE INDEX device_groups_list_idx ON device_groups (project_id, name, id);
+CREATE INDEX device_groups_list_idx ON device_groups (org_id, project_id, name, id);
 
 CREATE TABLE security_measures (
     id TEXT PRIMARY KEY,
@@ -143,7 +143,7 @@ CREATE TABLE security_measures (
     updated_at TEXT NOT NULL
 );
 
-CREATE INDEX security_measures_list_idx ON security_measures (project_id, name, id);
+CREATE INDEX security_measures_list_idx ON security_measures (org_id, project_id, name, id);
 
 CREATE TABLE services (
     id TEXT PRIMARY KEY,
@@ -163,7 +163,7 @@ CREATE TABLE services (
     CONSTRAINT services_name_key UNIQUE (project_id, name)
 );
 
-CREATE INDEX services_list_idx ON services (project_id, name, id);
+CREATE INDEX services_list_idx ON services (org_id, project_id, name, id);
 
 CREATE INDEX services_vendor_idx ON services (vendor_id);
 CREATE INDEX services_backup_idx ON services (backup_strategy_id);
@@ -201,7 +201,7 @@ CREATE TABLE data_items (
     CONSTRAINT data_items_name_key UNIQUE (service_id, name)
 );
 
-CREATE INDEX data_items_list_idx ON data_items (project_id, name, id);
+CREATE INDEX data_items_list_idx ON data_items (org_id, project_id, name, id);
 
 CREATE TABLE data_users (
     id TEXT PRIMARY KEY,
@@ -215,7 +215,7 @@ CREATE TABLE data_users (
     updated_at TEXT NOT NULL
 );
 
-CREATE INDEX data_users_list_idx ON data_users (project_id, role, id);
+CREATE INDEX data_users_list_idx ON data_users (org_id, project_id, role, id);
 
 CREATE TABLE data_user_services (
     owner_id TEXT NOT NULL REFERENCES data_users(id) ON DELETE CASCADE,
@@ -239,7 +239,7 @@ CREATE TABLE transfers (
     updated_at TEXT NOT NULL
 );
 
-CREATE INDEX transfers_list_idx ON transfers (project_id, recipient, id);
+CREATE INDEX transfers_list_idx ON transfers (org_id, project_id, recipient, id);
 
 CREATE INDEX transfers_service_idx ON transfers (service_id);
 CREATE INDEX transfers_vendor_idx ON transfers (vendor_id);
@@ -271,7 +271,7 @@ CREATE TABLE processing_activities (
     CONSTRAINT processing_activities_name_key UNIQUE (project_id, name)
 );
 
-CREATE INDEX processing_activities_list_idx ON processing_activities (project_id, name, id);
+CREATE INDEX processing_activities_list_idx ON processing_activities (org_id, project_id, name, id);
 
 CREATE TABLE activity_data_items (
     owner_id TEXT NOT NULL REFERENCES processing_activities(id) ON DELETE CASCADE,
