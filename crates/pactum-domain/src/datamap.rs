@@ -24,3 +24,21 @@ pub enum Classification {
     Confidential,
     Restricted,
 }
+
+/// `legal_basis`, when given, must be one of the six Art. 6(1) bases of the taxonomy.
+pub(crate) fn check_legal_basis(v: &mut crate::validation::Violations, key: Option<&str>) {
+    let tax = crate::taxonomy::taxonomy();
+    if let Some(key) = key
+        && tax.legal_basis(key).is_none()
+    {
+        let keys: Vec<&str> = tax.legal_bases.iter().map(|b| b.key.as_str()).collect();
+        v.add(
+            "legal_basis",
+            "unknown_key",
+            format!(
+                "legal_basis must be one of {} (Art. 6(1)(a-f)); {key:?} is not.",
+                keys.join(", ")
+            ),
+        );
+    }
+}

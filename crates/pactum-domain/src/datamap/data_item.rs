@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::datamap::Classification;
+use crate::datamap::check_legal_basis;
 use crate::datamap::retention::{RetentionParts, RetentionUnit};
 use crate::entity::Entity;
 use crate::taxonomy::{Sensitivity, taxonomy};
@@ -126,15 +127,7 @@ impl Entity for DataItem {
                 ),
             );
         }
-        if let Some(key) = &self.legal_basis
-            && tax.legal_basis(key).is_none()
-        {
-            v.add(
-                "legal_basis",
-                "unknown_key",
-                format!("legal_basis must be one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests (Art. 6(1)(a-f)); {key:?} is not."),
-            );
-        }
+        check_legal_basis(&mut v, self.legal_basis.as_deref());
         match (&self.art9_condition, sensitivity) {
             (Some(key), _) if tax.art9_condition(key).is_none() => v.add(
                 "art9_condition",

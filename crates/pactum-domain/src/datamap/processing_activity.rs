@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::datamap::check_legal_basis;
 use crate::entity::Entity;
 use crate::taxonomy::taxonomy;
 use crate::text::{tidy, tidy_list, tidy_opt};
@@ -116,15 +117,7 @@ impl Entity for ProcessingActivity {
             self.joint_controllers.as_deref(),
             limits::TEXT,
         );
-        if let Some(key) = &self.legal_basis
-            && tax.legal_basis(key).is_none()
-        {
-            v.add(
-                "legal_basis",
-                "unknown_key",
-                format!("legal_basis must be one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests (Art. 6(1)(a-f)); {key:?} is not."),
-            );
-        }
+        check_legal_basis(&mut v, self.legal_basis.as_deref());
         if self.legal_basis.as_deref() == Some("legitimate_interests")
             && self.legal_basis_note.is_none()
         {
