@@ -268,19 +268,6 @@ pub async fn list<E: Stored>(
     violations.into_result().map_err(StoreError::Invalid)?;
 
     let mut conn = store.pool().acquire().await?;
-    let count = Sql {
-        text: format!(
-            "SELECT COUNT(*) FROM {} WHERE {}",
-            table.name, where_sql.text
-        ),
-        args: where_sql.args.clone(),
-    };
-    let (total,): (i64,) = count.query_as().fetch_one(&mut *conn).await?;
-    if total == 0 {
-        // Only an empty answer needs to tell "no records" from "no such project".
-        ensure_project(&mut conn, scope).await?;
-    }
-
     let mut rows_sql = Sql {
         text: format!(
             "SELECT {} FROM {} WHERE {} ORDER BY {sort_col} {dir}, id {dir}",
@@ -289,7 +276,7 @@ pub async fn list<E: Stored>(
             where_sql.text,
             dir = if descending { "DESC" } else { "ASC" }
         ),
-        args: where_sql.args,
+        args: where_sql.args.clone(),
     };
     let limit = rows_sql.arg(Value::Int(Some(i64::from(query.limit))));
     let offset = rows_sql.arg(Value::Int(Some(
@@ -297,6 +284,26 @@ pub async fn list<E: Stored>(
     )));
     rows_sql.push(&format!(" LIMIT {limit} OFFSET {offset}"));
     let rows = rows_sql.query().fetch_all(&mut *conn).await?;
+    // A page that is not full, and not past the end, already tells the total.
+    let total = if !rows.is_empty() && rows.len() < query.limit as usize {
+        i64::try_from(query.offset)
+            .unwrap_or(i64::MAX)
+            .saturating_add(rows.len() as i64)
+    } else {
+        let count = Sql {
+            text: format!(
+                "SELECT COUNT(*) FROM {} WHERE {}",
+                table.name, where_sql.text
+            ),
+            args: where_sql.args,
+        };
+        let (total,): (i64,) = count.query_as().fetch_one(&mut *conn).await?;
+        if total == 0 {
+            // Only an empty answer needs to tell "no records" from "no such project".
+            ensure_project(&mut conn, scope).await?;
+        }
+        total
+    };
     let ids: Vec<String> = rows
         .iter()
         .map(|r| r.try_get::<String, _>("id"))

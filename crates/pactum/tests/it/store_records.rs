@@ -171,6 +171,15 @@ async fn list_filters_sorts_and_pages(db: TestDb) {
         .unwrap();
     let names: Vec<_> = page.items.iter().map(|r| r.data.name.as_str()).collect();
     assert_eq!(names, ["Mailchimp", "Exact Online", "50% off_tool"]);
+    assert_eq!(
+        page.total, 4,
+        "a short last page still reports the full total"
+    );
+    let past_end = records::list::<Service>(&db.store, scope, &q(None, None, 10, 9))
+        .await
+        .unwrap();
+    assert!(past_end.items.is_empty());
+    assert_eq!(past_end.total, 4);
     let page = records::list::<Service>(&db.store, scope, &q(Some("MAIL"), None, 10, 0))
         .await
         .unwrap();
