@@ -73,7 +73,7 @@ unset PACTUM_DATABASE_URL PACTUM_DATA_DIR
 times=()
 for _ in 1 2 3 4 5; do
     start=$(date +%s.%N)
-    coproc DEMO { "$BIN" demo --port 0 --data-dir "$WORK/demo"; }
+    coproc DEMO { exec "$BIN" demo --port 0 --data-dir "$WORK/demo"; }
     while read -r line <&"${DEMO[0]}"; do
         [[ "$line" == "API token:"* ]] && break
     done
