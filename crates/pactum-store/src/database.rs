@@ -118,10 +118,12 @@ impl Store {
     pub async fn connect(url: &DatabaseUrl) -> Result<Store> {
         install_default_drivers();
         let backend = url.backend();
+        // Measured on 2 cores (bench/README.md): SQLite serves lists best with 4
+        // connections (each is a worker thread), PostgreSQL as well with 8 as with 16.
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
+                Backend::Sqlite => 4,
+                Backend::Postgres => 8,
             })
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
