@@ -268,3 +268,55 @@ fn pii_commands() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("PACTUM_PII_KEY"));
 }
+
+#[test]
+fn server_logs_carry_no_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = pactum()
+        .args(["demo", "--port", "0", "--data-dir"])
+        .arg(dir.path())
+        .env("PACTUM_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Killed(child);
+    // Drain the log while the server runs: a full pipe would block it.
+    let mut err = child.0.stderr.take().unwrap();
+    let log = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = err.read_to_string(&mut text);
+        text
+    });
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let (mut url, mut token) = (None, None);
+    while url.is_none() || token.is_none() {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(u) = line.strip_prefix("URL: ") {
+            url = Some(u.to_owned());
+        }
+        if let Some(t) = line.strip_prefix("API token: ") {
+            token = Some(t.to_owned());
+        }
+    }
+    let (url, token) = (url.unwrap(), token.unwrap());
+    let (status, body) = http_get(
+        &format!("{url}/api/v1/orgs/practions/projects?q=jan.jansen@example.nl"),
+        Some(&token),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = http_get(
+        &format!("{url}/api/v1/orgs/practions/projects?q=NL91ABNA0417164300"),
+        Some("pct_not-a-real-token-0123456789"),
+    );
+    assert_eq!(status, 401);
+    drop(child);
+    let stderr = log.join().unwrap();
+    assert!(stderr.contains("request"), "trace logging was on: {stderr}");
+    for secret in ["jan.jansen", "NL91ABNA", &token, "pct_not-a-real-token"] {
+        assert!(
+            !stderr.contains(secret),
+            "{secret} reached the log:\n{stderr}"
+        );
+    }
+}
