@@ -317,18 +317,24 @@ pub async fn list<E: Stored>(
     })
 }
 
-async fn fetch_one<E: Stored>(
-    conn: &mut AnyConnection,
-    scope: Scope,
-    id: Uuid,
-) -> Result<Record<E>> {
-    let table = E::TABLE;
+/// `SELECT <columns> FROM <table> WHERE <scope>`, ready for more conditions.
+fn select_in_scope(table: &Table, scope: Scope) -> Result<Sql> {
     let mut sql = Sql::new(format!(
         "SELECT {} FROM {} WHERE ",
         select_list(table),
         table.name
     ));
     push_scope(&mut sql, table, scope, "")?;
+    Ok(sql)
+}
+
+async fn fetch_one<E: Stored>(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Record<E>> {
+    let table = E::TABLE;
+    let mut sql = select_in_scope(table, scope)?;
     let p = sql.arg(id);
     sql.push(&format!(" AND id = {p}"));
     let Some(row) = sql.query().fetch_optional(&mut *conn).await? else {
@@ -353,12 +359,7 @@ pub(crate) async fn all<E: Stored>(
     scope: Scope,
 ) -> Result<Vec<Record<E>>> {
     let table = E::TABLE;
-    let mut sql = Sql::new(format!(
-        "SELECT {} FROM {} WHERE ",
-        select_list(table),
-        table.name
-    ));
-    push_scope(&mut sql, table, scope, "")?;
+    let mut sql = select_in_scope(table, scope)?;
     sql.push(" ORDER BY id");
     let rows = sql.query().fetch_all(&mut *conn).await?;
     let links = load_links(conn, table, scope, None).await?;

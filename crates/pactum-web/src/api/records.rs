@@ -90,16 +90,22 @@ pub async fn create<E: Stored>(
     Ok(res)
 }
 
+/// Permission, scope and id of a request that changes one record.
+fn target<E: Stored>(caller: &Caller, path: Params) -> ApiResult<(Scope, uuid::Uuid)> {
+    caller.allow(TokenScope::Write)?;
+    let params = params(path)?;
+    let scope = scope_of::<E>(caller, &params)?;
+    let id = path_id(&params, "id", &what::<E>())?;
+    Ok((scope, id))
+}
+
 pub async fn replace<E: Stored>(
     caller: Caller,
     State(state): State<AppState>,
     path: Params,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Record<E>>> {
-    caller.allow(TokenScope::Write)?;
-    let params = params(path)?;
-    let scope = scope_of::<E>(&caller, &params)?;
-    let id = path_id(&params, "id", &what::<E>())?;
+    let (scope, id) = target::<E>(&caller, path)?;
     let data: E = decode(body)?;
     Ok(Json(
         records::update(&state.store, scope, id, data, state.clock.now()).await?,
@@ -113,10 +119,7 @@ pub async fn patch<E: Stored>(
     path: Params,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Record<E>>> {
-    caller.allow(TokenScope::Write)?;
-    let params = params(path)?;
-    let scope = scope_of::<E>(&caller, &params)?;
-    let id = path_id(&params, "id", &what::<E>())?;
+    let (scope, id) = target::<E>(&caller, path)?;
     if !body.is_object() {
         return Err(ApiError::BadRequest(
             "A merge patch must be a JSON object.".into(),
@@ -137,10 +140,7 @@ pub async fn delete<E: Stored>(
     State(state): State<AppState>,
     path: Params,
 ) -> ApiResult<StatusCode> {
-    caller.allow(TokenScope::Write)?;
-    let params = params(path)?;
-    let scope = scope_of::<E>(&caller, &params)?;
-    let id = path_id(&params, "id", &what::<E>())?;
+    let (scope, id) = target::<E>(&caller, path)?;
     records::delete::<E>(&state.store, scope, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
