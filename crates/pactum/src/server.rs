@@ -74,6 +74,19 @@ async fn shutdown_signal() {
 
 /// Opens the store and brings its schema up to date.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    // An explicit sqlite:// URL must name an existing file: a typo must not start an empty
+    // database (only the default file in the data directory is created).
+    let url = settings.database.expose();
+    if let Some(rest) = url.strip_prefix("sqlite://")
+        && !url.contains("mode=rwc")
+    {
+        let path = rest.split('?').next().unwrap_or(rest);
+        if !std::path::Path::new(path).exists() {
+            anyhow::bail!(
+                "the SQLite database {path} does not exist; check the path, or leave out the URL to use (and create) pactum.db in --data-dir"
+            );
+        }
+    }
     if settings.database.backend() == pactum_store::Backend::Sqlite {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(

@@ -65,7 +65,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let doc = Export::from_json(&text)?;
+            let doc = Export::from_json(&text).map_err(describe)?;
             let slug = doc.organisation.data.slug.clone();
             let store = open_store(&settings).await?;
             if organisations::by_slug(&store, &slug).await.is_ok() {
