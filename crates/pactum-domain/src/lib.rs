@@ -4,6 +4,7 @@
 //! This crate does no I/O, has no async code and never reads the clock: callers pass time in.
 
 pub mod access;
+pub mod account;
 pub mod datamap;
 pub mod entity;
 pub mod organisation;

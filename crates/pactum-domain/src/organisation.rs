@@ -60,6 +60,10 @@ pub struct Organisation {
     /// IANA time zone in which deadlines are shown.
     #[serde(default = "default_timezone")]
     pub timezone: String,
+    /// When set, members without two-factor authentication cannot use the organisation
+    /// until they enrol.
+    #[serde(default)]
+    pub require_two_factor: bool,
 }
 
 fn default_timezone() -> String {

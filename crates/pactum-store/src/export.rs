@@ -18,6 +18,9 @@ use pactum_domain::project::Project;
 use pactum_domain::validation::Violations;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
+use time::OffsetDateTime;
+
+use crate::audit::{self, Actor, Event};
 
 use crate::database::{Backend, Store};
 use crate::error::{Result, StoreError};
@@ -183,7 +186,12 @@ async fn insert_all<E: Stored>(
 }
 
 /// Restores an export, keeping its ids, in one transaction: all of it or none of it.
-pub async fn import(store: &Store, mut doc: Export) -> Result<OrgId> {
+pub async fn import(
+    store: &Store,
+    actor: &Actor,
+    mut doc: Export,
+    now: OffsetDateTime,
+) -> Result<OrgId> {
     let org = OrgId(doc.organisation.id);
     let mut tx = store.write().await?;
     crate::organisations::insert(&mut tx, &mut doc.organisation).await.map_err(|e| match e {
@@ -216,6 +224,13 @@ pub async fn import(store: &Store, mut doc: Export) -> Result<OrgId> {
     insert_all(&mut tx, org, &mut doc.data_users).await?;
     insert_all(&mut tx, org, &mut doc.transfers).await?;
     insert_all(&mut tx, org, &mut doc.processing_activities).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(org, "organisation.imported", "organisation", Some(org.0)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     // A bulk load changes the tables' shape: refresh the planner's statistics so list and
     // filter queries pick the right index straight away.

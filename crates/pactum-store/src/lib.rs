@@ -4,17 +4,23 @@
 //!
 //! Only this crate knows SQL.
 
+pub mod accounts;
+pub mod audit;
 pub mod database;
 pub mod error;
 pub mod export;
+pub mod grants;
 pub mod members;
 pub mod organisations;
 pub mod records;
 pub mod schema;
 pub mod scope;
+pub mod sessions;
+pub mod throttle;
 pub mod tokens;
 
 mod codec;
+mod row;
 mod sql;
 
 pub use database::{Backend, DatabaseUrl, Store};

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::audit::{self, Actor, Event};
 use crate::database::Store;
 use crate::error::{Result, StoreError};
 use crate::organisations::{enum_from, enum_text};
@@ -137,6 +138,7 @@ pub(crate) async fn insert(
 
 pub async fn add(
     store: &Store,
+    actor: &Actor,
     org: OrgId,
     mut member: Member,
     now: OffsetDateTime,
@@ -156,6 +158,13 @@ pub async fn add(
     let mut tx = store.write().await?;
     crate::organisations::fetch(&mut tx, org).await?;
     let rec = insert(&mut tx, org, &rec).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(org, "member.added", "member", Some(rec.id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(rec)
 }
@@ -178,6 +187,7 @@ fn last_owner() -> StoreError {
 /// Changes a member's role, keeping at least one owner.
 pub async fn set_role(
     store: &Store,
+    actor: &Actor,
     org: OrgId,
     id: Uuid,
     role: MemberRole,
@@ -199,12 +209,25 @@ pub async fn set_role(
     if owners(&mut tx, org).await? == 0 {
         return Err(last_owner());
     }
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(org, "member.role_changed", "member", Some(id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     get(store, org, id).await
 }
 
 /// Ends a membership, keeping at least one owner.
-pub async fn remove(store: &Store, org: OrgId, id: Uuid) -> Result<()> {
+pub async fn remove(
+    store: &Store,
+    actor: &Actor,
+    org: OrgId,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<()> {
     let mut tx = store.write().await?;
     let mut sql = Sql::new("DELETE FROM members WHERE org_id = ");
     let o = sql.arg(org.0);
@@ -216,6 +239,13 @@ pub async fn remove(store: &Store, org: OrgId, id: Uuid) -> Result<()> {
     if owners(&mut tx, org).await? == 0 {
         return Err(last_owner());
     }
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(org, "member.removed", "member", Some(id)),
+        timestamp::truncate(now),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

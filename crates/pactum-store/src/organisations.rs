@@ -8,6 +8,7 @@ use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit::{self, Actor, Event};
 use crate::database::Store;
 use crate::error::{Result, StoreError};
 use crate::records::Record;
@@ -15,12 +16,12 @@ use crate::scope::OrgId;
 use crate::sql::{Sql, Value};
 
 const COLUMNS: &str = "id, slug, legal_name, trade_name, address, country, registration_number, vat_number, \
-dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, created_at, updated_at";
+dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, created_at, updated_at";
 
 /// The same columns qualified with `o.`, for joins.
 pub(crate) const COLUMNS_OF_O: &str = "o.id, o.slug, o.legal_name, o.trade_name, o.address, o.country, \
 o.registration_number, o.vat_number, o.dpo_name, o.dpo_email, o.dpo_phone, o.eu_representative, \
-o.default_language, o.role, o.timezone, o.created_at, o.updated_at";
+o.default_language, o.role, o.timezone, o.require_two_factor, o.created_at, o.updated_at";
 
 /// An enum's serde name, e.g. `OrgRole::Both` -> "both".
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
@@ -53,6 +54,7 @@ fn values(org: &Organisation) -> Result<Vec<Value>> {
         Value::from(enum_text(&org.default_language)?),
         Value::from(enum_text(&org.role)?),
         Value::from(org.timezone.as_str()),
+        Value::Bool(org.require_two_factor),
     ])
 }
 
@@ -86,6 +88,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Record<Organisation>> {
             )?,
             role: enum_from(text("role")?, "organisations.role")?,
             timezone: text("timezone")?,
+            require_two_factor: crate::row::boolean(row, "require_two_factor")?,
         },
     })
 }
@@ -122,6 +125,7 @@ pub(crate) async fn insert(conn: &mut AnyConnection, rec: &mut Record<Organisati
 /// Creates an organisation.
 pub async fn create(
     store: &Store,
+    actor: &Actor,
     org: Organisation,
     now: OffsetDateTime,
 ) -> Result<Record<Organisation>> {
@@ -135,6 +139,18 @@ pub async fn create(
     };
     let mut tx = store.write().await?;
     insert(&mut tx, &mut rec).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(
+            OrgId(rec.id),
+            "organisation.created",
+            "organisation",
+            Some(rec.id),
+        ),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(rec)
 }
@@ -181,6 +197,7 @@ pub async fn list(store: &Store) -> Result<Vec<Record<Organisation>>> {
 /// Replaces the organisation's details.
 pub async fn update(
     store: &Store,
+    actor: &Actor,
     id: OrgId,
     mut org: Organisation,
     now: OffsetDateTime,
@@ -205,6 +222,7 @@ pub async fn update(
         "default_language",
         "role",
         "timezone",
+        "require_two_factor",
     ];
     let mut sql = Sql::new("UPDATE organisations SET ");
     let mut sets = Vec::new();
@@ -221,6 +239,13 @@ pub async fn update(
         .execute(&mut *tx)
         .await
         .map_err(|e| slug_conflict(e.into()))?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(id, "organisation.changed", "organisation", Some(id.0)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Record {
         id: id.0,

@@ -13,6 +13,7 @@ use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit::{self, Actor, Event};
 use crate::codec::{self, Encoded, LinkMaps};
 use crate::database::Store;
 use crate::error::{Result, StoreError};
@@ -537,6 +538,7 @@ pub(crate) async fn insert<E: Stored>(
 /// Creates a record with a new id.
 pub async fn create<E: Stored>(
     store: &Store,
+    actor: &Actor,
     scope: Scope,
     data: E,
     now: OffsetDateTime,
@@ -551,6 +553,13 @@ pub async fn create<E: Stored>(
     };
     let mut tx = store.write().await?;
     insert(&mut tx, scope, &mut rec).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(scope.org(), "record.created", E::NAME, Some(rec.id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(rec)
 }
@@ -558,6 +567,7 @@ pub async fn create<E: Stored>(
 /// Replaces a record's fields.
 pub async fn update<E: Stored>(
     store: &Store,
+    actor: &Actor,
     scope: Scope,
     id: Uuid,
     mut data: E,
@@ -589,6 +599,13 @@ pub async fn update<E: Stored>(
         .await
         .map_err(|e| conflict::<E>(e.into()))?;
     write_links(&mut tx, table, id, &enc, true).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(scope.org(), "record.changed", E::NAME, Some(id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Record {
         id,
@@ -601,7 +618,13 @@ pub async fn update<E: Stored>(
 
 /// Deletes a record; what depends on it goes with it (data items with their service) or
 /// loses the reference (a service's vendor), as the schema's foreign keys say.
-pub async fn delete<E: Stored>(store: &Store, scope: Scope, id: Uuid) -> Result<()> {
+pub async fn delete<E: Stored>(
+    store: &Store,
+    actor: &Actor,
+    scope: Scope,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<()> {
     let table = E::TABLE;
     let mut tx = store.write().await?;
     let mut sql = Sql::new(format!("DELETE FROM {} WHERE ", table.name));
@@ -612,6 +635,13 @@ pub async fn delete<E: Stored>(store: &Store, scope: Scope, id: Uuid) -> Result<
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound(E::NAME));
     }
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(scope.org(), "record.deleted", E::NAME, Some(id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

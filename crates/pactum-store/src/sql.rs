@@ -31,6 +31,51 @@ impl From<uuid::Uuid> for Value {
     }
 }
 
+impl From<Option<String>> for Value {
+    fn from(s: Option<String>) -> Self {
+        Value::Text(s)
+    }
+}
+
+impl From<Option<&str>> for Value {
+    fn from(s: Option<&str>) -> Self {
+        Value::Text(s.map(str::to_owned))
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(Some(i))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+/// Timestamps are stored in the fixed text format of [`pactum_domain::timestamp`].
+impl From<time::OffsetDateTime> for Value {
+    fn from(t: time::OffsetDateTime) -> Self {
+        Value::Text(Some(pactum_domain::timestamp::format(t)))
+    }
+}
+
+impl From<Option<time::OffsetDateTime>> for Value {
+    fn from(t: Option<time::OffsetDateTime>) -> Self {
+        Value::Text(t.map(pactum_domain::timestamp::format))
+    }
+}
+
+/// Fixed SQL text with `$1`, `$2`... and its arguments in that order.
+pub(crate) fn q(text: &'static str, args: Vec<Value>) -> Sql {
+    Sql {
+        text: text.to_owned(),
+        args,
+    }
+}
+
 /// SQL text plus its arguments, in placeholder order.
 #[derive(Debug, Default)]
 pub(crate) struct Sql {

@@ -1,5 +1,6 @@
-//! API tokens: random secrets shown once and stored only as their SHA-256 digest, each
-//! bound to one organisation with a scope.
+//! Personal API tokens: random secrets shown once and stored only as their SHA-256 digest,
+//! each belonging to one person and bound to one organisation with a scope. A token acts as
+//! its owner: it can never do more than the owner's current role allows.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,6 +15,7 @@ use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::audit::{self, Actor, Event};
 use crate::database::Store;
 use crate::error::{Result, StoreError};
 use crate::records::Record;
@@ -32,6 +34,9 @@ pub struct ApiToken {
     pub id: Uuid,
     #[serde(skip)]
     pub org_id: Uuid,
+    /// The person the token acts for.
+    #[serde(skip)]
+    pub user_id: Option<Uuid>,
     pub name: String,
     /// The first characters of the secret, to recognise it in a list.
     pub prefix: String,
@@ -66,6 +71,7 @@ fn digest(secret: &str) -> String {
 type Row = (
     String,
     String,
+    Option<String>,
     String,
     String,
     String,
@@ -74,7 +80,7 @@ type Row = (
     Option<String>,
     Option<String>,
 );
-const SELECT: &str = "SELECT id, org_id, name, prefix, scopes, created_at, last_used_at, expires_at, revoked_at FROM api_tokens WHERE ";
+const SELECT: &str = "SELECT id, org_id, user_id, name, prefix, scopes, created_at, last_used_at, expires_at, revoked_at FROM api_tokens WHERE ";
 
 fn from_row(r: Row) -> Result<ApiToken> {
     let bad = |e: String| StoreError::Corrupt(format!("api_tokens: {e}"));
@@ -83,20 +89,26 @@ fn from_row(r: Row) -> Result<ApiToken> {
     Ok(ApiToken {
         id: Uuid::parse_str(&r.0).map_err(|e| bad(e.to_string()))?,
         org_id: Uuid::parse_str(&r.1).map_err(|e| bad(e.to_string()))?,
-        name: r.2,
-        prefix: r.3,
-        scope: TokenScope::parse(&r.4).ok_or_else(|| bad(format!("unknown scope {:?}", r.4)))?,
-        created_at: ts(&r.5)?,
-        last_used_at: opt_ts(r.6)?,
-        expires_at: opt_ts(r.7)?,
-        revoked_at: opt_ts(r.8)?,
+        user_id: r
+            .2
+            .map(|u| Uuid::parse_str(&u).map_err(|e| bad(e.to_string())))
+            .transpose()?,
+        name: r.3,
+        prefix: r.4,
+        scope: TokenScope::parse(&r.5).ok_or_else(|| bad(format!("unknown scope {:?}", r.5)))?,
+        created_at: ts(&r.6)?,
+        last_used_at: opt_ts(r.7)?,
+        expires_at: opt_ts(r.8)?,
+        revoked_at: opt_ts(r.9)?,
     })
 }
 
-/// Issues a token for an organisation.
+/// Issues a token for a member of an organisation.
 pub async fn create(
     store: &Store,
+    actor: &Actor,
     org: OrgId,
+    user: Uuid,
     mut request: NewToken,
     now: OffsetDateTime,
 ) -> Result<IssuedToken> {
@@ -109,6 +121,7 @@ pub async fn create(
     let token = ApiToken {
         id: Uuid::now_v7(),
         org_id: org.0,
+        user_id: Some(user),
         name: request.name,
         prefix: secret.chars().take(PREFIX.len() + 6).collect(),
         scope: request.scope,
@@ -120,11 +133,12 @@ pub async fn create(
     let mut tx = store.write().await?;
     crate::organisations::fetch(&mut tx, org).await?;
     let mut sql = Sql::new(
-        "INSERT INTO api_tokens (id, org_id, name, token_hash, prefix, scopes, created_at, expires_at) VALUES (",
+        "INSERT INTO api_tokens (id, org_id, user_id, name, token_hash, prefix, scopes, created_at, expires_at) VALUES (",
     );
     let ph = [
         sql.arg(token.id),
         sql.arg(org.0),
+        sql.arg(user),
         sql.arg(token.name.as_str()),
         sql.arg(digest(&secret)),
         sql.arg(token.prefix.as_str()),
@@ -134,6 +148,13 @@ pub async fn create(
     ];
     sql.push(&ph.join(", ")).push(")");
     sql.query().execute(&mut *tx).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(org, "token.created", "api_token", Some(token.id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(IssuedToken { token, secret })
 }
@@ -149,7 +170,7 @@ pub async fn authenticate(
         return Ok(None);
     }
     let mut sql = Sql::new(format!(
-        "SELECT t.id AS token_id, t.org_id AS token_org_id, t.name AS token_name, t.prefix AS token_prefix, \
+        "SELECT t.id AS token_id, t.org_id AS token_org_id, t.user_id AS token_user_id, t.name AS token_name, t.prefix AS token_prefix, \
          t.scopes AS token_scopes, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at, \
          t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at, {} \
          FROM api_tokens t JOIN organisations o ON o.id = t.org_id WHERE t.token_hash = ",
@@ -165,6 +186,7 @@ pub async fn authenticate(
     let token = from_row((
         get("token_id")?,
         get("token_org_id")?,
+        opt("token_user_id")?,
         get("token_name")?,
         get("token_prefix")?,
         get("token_scopes")?,
@@ -187,27 +209,45 @@ pub async fn authenticate(
     Ok(Some((token, org)))
 }
 
-pub async fn list(store: &Store, org: OrgId) -> Result<Vec<ApiToken>> {
+/// A person's tokens for one organisation.
+pub async fn list(store: &Store, org: OrgId, user: Uuid) -> Result<Vec<ApiToken>> {
     let mut sql = Sql::new(SELECT);
     let p = sql.arg(org.0);
-    sql.push(&format!("org_id = {p} ORDER BY id"));
+    let u = sql.arg(user);
+    sql.push(&format!("org_id = {p} AND user_id = {u} ORDER BY id"));
     let rows: Vec<Row> = sql.query_as().fetch_all(store.pool()).await?;
     rows.into_iter().map(from_row).collect()
 }
 
-/// Revokes a token at once; it stays listed as revoked.
-pub async fn revoke(store: &Store, org: OrgId, id: Uuid, now: OffsetDateTime) -> Result<()> {
+/// Revokes one of a person's tokens at once; it stays listed as revoked.
+pub async fn revoke(
+    store: &Store,
+    actor: &Actor,
+    org: OrgId,
+    user: Uuid,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let now = timestamp::truncate(now);
     let mut tx = store.write().await?;
     let mut sql = Sql::new("UPDATE api_tokens SET revoked_at = ");
-    let t = sql.arg(timestamp::format(timestamp::truncate(now)));
+    let t = sql.arg(timestamp::format(now));
     let o = sql.arg(org.0);
+    let u = sql.arg(user);
     let i = sql.arg(id);
     sql.push(&format!(
-        "{t} WHERE org_id = {o} AND id = {i} AND revoked_at IS NULL"
+        "{t} WHERE org_id = {o} AND user_id = {u} AND id = {i} AND revoked_at IS NULL"
     ));
     if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
         return Err(StoreError::NotFound("token"));
     }
+    audit::append(
+        &mut tx,
+        actor,
+        Event::org(org, "token.revoked", "api_token", Some(id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

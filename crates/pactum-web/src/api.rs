@@ -1,6 +1,9 @@
 //! JSON API handlers, one module per resource. Routes are registered in `router.rs`.
 
+pub mod account;
+pub mod audit;
 pub mod export;
+pub mod grant;
 pub mod health;
 pub mod members;
 pub mod organisation;

@@ -12,12 +12,27 @@ use utoipa::ToSchema;
 #[derive(Debug)]
 pub enum ApiError {
     Unauthorized,
+    /// The session cookie names no live session (expired, revoked or unknown).
+    SessionExpired,
+    /// Wrong credentials at sign-in; the same answer whatever was wrong.
+    BadCredentials,
+    /// The password was right; the second factor is missing or wrong.
+    TwoFactorNeeded(String),
+    /// The organisation requires two-factor authentication and the user has none.
+    TwoFactorRequired,
+    /// The action needs a fresh proof of identity (`POST /api/v1/auth/reauth`).
+    ReauthRequired,
+    /// Too many attempts; retry after this many seconds.
+    TooManyRequests(u64),
     Forbidden(String),
     NotFound(String),
     MethodNotAllowed,
     Invalid(Violations),
     BadRequest(String),
-    Conflict { field: String, message: String },
+    Conflict {
+        field: String,
+        message: String,
+    },
     PayloadTooLarge(usize),
     UnsupportedMediaType,
     Internal(String),
@@ -43,7 +58,38 @@ impl ApiError {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
-                "A valid API token is required: send it as `Authorization: Bearer pct_...`.".into(),
+                "Sign in first: send a valid token as `Authorization: Bearer ...`, or the session cookie.".into(),
+                vec![],
+            ),
+            ApiError::SessionExpired => (
+                StatusCode::UNAUTHORIZED,
+                "session-expired",
+                "Your session has ended; sign in again.".into(),
+                vec![],
+            ),
+            ApiError::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad-credentials",
+                "The username, e-mail address or password is wrong.".into(),
+                vec![],
+            ),
+            ApiError::TwoFactorNeeded(d) => (StatusCode::UNAUTHORIZED, "two-factor-needed", d, vec![]),
+            ApiError::TwoFactorRequired => (
+                StatusCode::FORBIDDEN,
+                "two-factor-required",
+                "This organisation requires two-factor authentication: turn it on under your account first.".into(),
+                vec![],
+            ),
+            ApiError::ReauthRequired => (
+                StatusCode::FORBIDDEN,
+                "reauth-required",
+                "Confirm it is you first: send your password (and code) to /api/v1/auth/reauth, then repeat this request.".into(),
+                vec![],
+            ),
+            ApiError::TooManyRequests(secs) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                format!("Too many attempts; try again in {secs} seconds."),
                 vec![],
             ),
             ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, "forbidden", d, vec![]),
@@ -103,6 +149,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            ApiError::TooManyRequests(secs) => Some(*secs),
+            _ => None,
+        };
         let (status, kind, detail, errors) = self.parts();
         let problem = Problem {
             kind: format!("/problems/{kind}"),
@@ -117,6 +167,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         res
     }
 }

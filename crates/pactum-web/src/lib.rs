@@ -1,11 +1,13 @@
 //! Pactum's HTTP interface: the JSON API under `/api/v1`, its OpenAPI document, health
 //! endpoints and the middleware every response passes through. The web UI joins here.
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod extract;
+pub mod limit;
 pub mod middleware;
 pub mod openapi;
 pub mod router;

@@ -2,7 +2,7 @@
 //! [`Registry`], which also feeds the OpenAPI document, so the two cannot drift apart.
 
 use axum::Router;
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post};
 use pactum_domain::datamap::backup_strategy::BackupStrategy;
 use pactum_domain::datamap::data_item::DataItem;
 use pactum_domain::datamap::data_user::DataUser;
@@ -15,7 +15,10 @@ use pactum_domain::datamap::vendor::Vendor;
 use pactum_domain::project::Project;
 use pactum_store::schema::{ScopeKind, Stored};
 
-use crate::api::{export, health, members, organisation, records, taxonomies, tokens};
+use crate::access::{self, Collections};
+use crate::api::{
+    account, audit, export, grant, health, members, organisation, records, taxonomies, tokens,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{middleware, openapi};
@@ -108,7 +111,15 @@ async fn method_not_allowed() -> ApiError {
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let api = registry()
+    let registry = registry();
+    let collections = Collections(std::sync::Arc::new(
+        registry
+            .collections
+            .iter()
+            .map(|c| format!("/api/v1{}", c.path))
+            .collect(),
+    ));
+    let api = registry
         .router
         .route("/taxonomies", get(taxonomies::get))
         .route(
@@ -124,12 +135,34 @@ pub fn router(state: AppState) -> Router {
                 .delete(members::remove),
         )
         .route("/orgs/{org}/tokens", get(tokens::list).post(tokens::create))
-        .route("/orgs/{org}/tokens/{id}", delete(tokens::revoke));
+        .route("/orgs/{org}/tokens/{id}", delete(tokens::revoke))
+        .route("/orgs/{org}/audit", get(audit::list))
+        .route("/auth/form", get(account::form))
+        .route("/auth/register", post(account::register))
+        .route("/auth/login", post(account::login))
+        .route("/auth/logout", post(account::logout))
+        .route("/auth/reauth", post(account::reauth))
+        .route("/auth/token", post(grant::token))
+        .route("/auth/revoke", post(grant::revoke))
+        .route("/me", get(account::me).patch(account::update_me))
+        .route("/me/orgs", get(account::my_orgs))
+        .route("/me/password", post(account::change_password))
+        .route("/me/sessions", get(account::my_sessions))
+        .route("/me/sessions/{id}", delete(account::end_session))
+        .route("/me/two-factor", post(account::start_two_factor))
+        .route("/me/two-factor/confirm", post(account::confirm_two_factor))
+        .route("/me/two-factor/disable", post(account::disable_two_factor))
+        .route("/me/backup-codes", post(account::renew_backup_codes));
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/openapi.json", get(openapi::serve))
         .nest("/api/v1", api)
+        // Runs after routing, for matched routes only: the fallbacks below need no rule.
+        .route_layer(axum::middleware::from_fn_with_state(
+            (state.clone(), collections),
+            access::enforce,
+        ))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
     middleware::apply(app, &state.settings).with_state(state)

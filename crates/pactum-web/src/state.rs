@@ -1,16 +1,34 @@
 //! What every handler can reach.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
+use pactum_crypto::keyring::Keys;
+use pactum_crypto::password::PasswordHasher;
+use pactum_crypto::signed::Signer;
 use pactum_store::Store;
+use pactum_store::sessions::Lifetime;
+use pactum_store::throttle::Backoff;
+use time::Duration;
 
 use crate::clock::Clock;
+use crate::limit::Limits;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<WebSettings>,
+    pub security: Arc<Security>,
+}
+
+/// Keys and the tools made from them.
+#[derive(Debug)]
+pub struct Security {
+    pub keys: Arc<Keys>,
+    pub passwords: PasswordHasher,
+    pub signer: Signer,
+    pub limits: Limits,
 }
 
 /// Limits and switches of the HTTP layer.
@@ -20,23 +38,92 @@ pub struct WebSettings {
     pub max_body_bytes: usize,
     /// Seconds a request may take before it is answered with 503.
     pub request_timeout_secs: u64,
+    pub auth: AuthSettings,
 }
+
+/// How people sign in and stay signed in.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub session: Lifetime,
+    /// bcrypt's cost factor (2^cost rounds); 12 by default, lower only in tests.
+    pub bcrypt_cost: u32,
+    /// Leading zero bits a public form's proof of work needs (each bit doubles the work).
+    pub pow_difficulty: u8,
+    /// A public form sent back sooner than this after it was handed out is a bot's.
+    pub min_fill: Duration,
+    /// How long a handed-out form (and its puzzle) stays usable.
+    pub form_ttl: Duration,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed. Empty: none is.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The version of Pactum's terms and DPA a registration accepts.
+    pub terms_version: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// Sensitive actions need a proof of identity at most this old.
+    pub reauth_window: Duration,
+    pub backoff: Backoff,
+    /// Requests per minute to the public account routes, per client address.
+    pub public_per_minute: u32,
+    /// Sign-in attempts per minute per client address.
+    pub login_per_minute: u32,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session: Lifetime::default(),
+            bcrypt_cost: pactum_crypto::password::DEFAULT_COST,
+            pow_difficulty: 18,
+            min_fill: Duration::seconds(3),
+            form_ttl: Duration::minutes(30),
+            trusted_proxies: Vec::new(),
+            terms_version: TERMS_VERSION.to_owned(),
+            access_ttl: Duration::minutes(15),
+            refresh_ttl: Duration::days(30),
+            reauth_window: Duration::minutes(10),
+            backoff: Backoff::default(),
+            public_per_minute: 30,
+            login_per_minute: 10,
+        }
+    }
+}
+
+/// The version of Pactum's terms of service and data processing agreement in force.
+pub const TERMS_VERSION: &str = "2026-11";
 
 impl Default for WebSettings {
     fn default() -> Self {
         Self {
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
+            auth: AuthSettings::default(),
         }
     }
 }
 
 impl AppState {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, settings: WebSettings) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        settings: WebSettings,
+        keys: Arc<Keys>,
+    ) -> Self {
+        let ring = keys.current();
+        let security = Security {
+            passwords: PasswordHasher::new(ring.pepper(), settings.auth.bcrypt_cost),
+            signer: Signer::new(ring.signing_key()),
+            limits: Limits::new(&settings.auth),
+            keys,
+        };
         Self {
             store,
             clock,
             settings: Arc::new(settings),
+            security: Arc::new(security),
         }
+    }
+
+    pub fn auth(&self) -> &AuthSettings {
+        &self.settings.auth
     }
 }

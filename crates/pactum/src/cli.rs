@@ -76,6 +76,12 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Find and redact personal data in text.
     #[command(subcommand)]
     Pii(PiiCommand),
@@ -145,12 +151,40 @@ impl From<ScopeArg> for TokenScope {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user (with a generated password, printed once) and optionally make them a
+    /// member of an organisation.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// The organisation to join (its slug).
+        #[arg(long)]
+        org: Option<String>,
+        /// The role in that organisation.
+        #[arg(long, default_value = "owner")]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every hash chain of the audit log; fails when an event was changed,
+    /// inserted or deleted.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Issue an API token and print its secret (shown only this once).
+    /// Issue a personal API token and print its secret (shown only this once).
     Create {
         /// The organisation's slug.
         #[arg(long)]
         org: String,
+        /// Whose token (username or e-mail); the organisation's first owner by default.
+        #[arg(long)]
+        user: Option<String>,
         /// What the token is for.
         #[arg(long, default_value = "cli")]
         name: String,

@@ -26,6 +26,12 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     /// Seconds before a request is abandoned.
     pub request_timeout_secs: Option<u64>,
+    /// The key file (pepper, signing key, encryption keys); never inside the database.
+    pub keys_file: Option<PathBuf>,
+    /// Reverse proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    pub session_idle_minutes: Option<i64>,
+    pub session_absolute_hours: Option<i64>,
 }
 
 impl FileConfig {
@@ -46,6 +52,10 @@ pub struct Settings {
     pub json_logs: bool,
     pub max_body_bytes: usize,
     pub request_timeout_secs: u64,
+    pub keys_file: PathBuf,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
 }
 
 /// Values given on the command line or in the environment (clap merges those two).
@@ -83,7 +93,23 @@ impl Settings {
         if !(1..=600).contains(&request_timeout_secs) {
             bail!("request_timeout_secs must be from 1 to 600");
         }
+        let session_idle_minutes = file.session_idle_minutes.unwrap_or(30);
+        if !(1..=24 * 60).contains(&session_idle_minutes) {
+            bail!("session_idle_minutes must be from 1 to 1440");
+        }
+        let session_absolute_hours = file.session_absolute_hours.unwrap_or(8);
+        if !(1..=24 * 30).contains(&session_absolute_hours) {
+            bail!("session_absolute_hours must be from 1 to 720");
+        }
+        let keys_file = std::env::var_os("PACTUM_KEYS_FILE")
+            .map(PathBuf::from)
+            .or(file.keys_file)
+            .unwrap_or_else(|| data_dir.join("keys.toml"));
         Ok(Settings {
+            keys_file,
+            trusted_proxies: file.trusted_proxies.unwrap_or_default(),
+            session_idle_minutes,
+            session_absolute_hours,
             data_dir,
             database,
             bind: over
@@ -105,6 +131,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "PACTUM_DATABASE_URL",
     "PACTUM_BIND",
     "PACTUM_LOG",
+    "PACTUM_KEYS_FILE",
     "PACTUM_TEST_POSTGRES_URL",
 ];
 

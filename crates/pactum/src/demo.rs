@@ -10,13 +10,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use pactum_crypto::password::PasswordHasher;
 use pactum_domain::access::{NewToken, TokenScope};
 use pactum_domain::organisation::{Member, Organisation};
 use pactum_domain::project::Project;
+use pactum_store::audit::Actor;
 use pactum_store::records;
 use pactum_store::schema::Stored;
 use pactum_store::scope::{OrgId, ProjectId, Scope};
-use pactum_store::{Store, StoreError, members, organisations, tokens};
+use pactum_store::{Store, StoreError, accounts, members, organisations, tokens};
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -39,7 +41,7 @@ impl Seeder<'_> {
     pub async fn add<E: Stored>(&self, value: Value) -> anyhow::Result<Uuid> {
         let entity: E = serde_json::from_value(value.clone())
             .with_context(|| format!("demo {} does not parse: {value}", E::NAME))?;
-        match records::create(self.store, self.scope, entity, self.now).await {
+        match records::create(self.store, &Actor::system(), self.scope, entity, self.now).await {
             Ok(r) => Ok(r.id),
             Err(StoreError::Invalid(v)) => bail!("demo {} is invalid: {v} ({value})", E::NAME),
             Err(e) => Err(e.into()),
@@ -47,7 +49,8 @@ impl Seeder<'_> {
     }
 }
 
-/// Creates an organisation with one project and its owner; returns the project scope.
+/// Creates an organisation with one project and its owner (whose user must exist);
+/// returns the project scope.
 pub(crate) async fn organisation(
     store: &Store,
     org: Value,
@@ -56,9 +59,11 @@ pub(crate) async fn organisation(
     now: OffsetDateTime,
 ) -> anyhow::Result<Scope> {
     let org: Organisation = serde_json::from_value(org)?;
-    let org = OrgId(organisations::create(store, org, now).await?.id);
+    let actor = Actor::system();
+    let org = OrgId(organisations::create(store, &actor, org, now).await?.id);
     members::add(
         store,
+        &actor,
         org,
         Member {
             email: owner_email.into(),
@@ -70,6 +75,7 @@ pub(crate) async fn organisation(
     .await?;
     let p = records::create(
         store,
+        &actor,
         Scope::Org(org),
         Project {
             name: project.0.into(),
@@ -81,13 +87,52 @@ pub(crate) async fn organisation(
     Ok(Scope::Project(org, ProjectId(p.id)))
 }
 
-/// Tokens for the seeded organisations, in the order they were seeded.
+/// Tokens and sign-ins for the seeded organisations, in the order they were seeded.
 pub struct Seeded {
+    /// (organisation slug, owner's admin API token)
     pub tokens: Vec<(String, String)>,
+    /// (organisation slug, owner's username, owner's password)
+    pub logins: Vec<(String, String, String)>,
 }
 
-/// Seeds both organisations and issues an admin token for each.
-pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Seeded> {
+/// The owners of the demo organisations: (slug, username, e-mail address).
+const OWNERS: [(&str, &str, &str); 2] = [
+    (
+        "practions",
+        "privacy.practions",
+        "privacy@practions.example",
+    ),
+    (
+        "locaverdi",
+        "privacy.locaverdi",
+        "privacy@locaverdi.example",
+    ),
+];
+
+/// Seeds both organisations with their owners (each with a fresh random password) and
+/// issues an admin token for each owner.
+pub async fn seed(
+    store: &Store,
+    passwords: &PasswordHasher,
+    now: OffsetDateTime,
+) -> anyhow::Result<Seeded> {
+    let mut logins = Vec::new();
+    let mut users = Vec::new();
+    for (slug, username, email) in OWNERS {
+        let password = pactum_crypto::secret::human_code(20);
+        let user = accounts::create_user(
+            store,
+            &Actor::system(),
+            username,
+            email,
+            Some("Privacy officer"),
+            passwords.hash(&password)?,
+            now,
+        )
+        .await?;
+        users.push(user.id);
+        logins.push((slug.to_owned(), username.to_owned(), password));
+    }
     let practions = practions::seed(store, now)
         .await
         .context("seeding practions")?;
@@ -95,10 +140,15 @@ pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Seeded> 
         .await
         .context("seeding locaverdi")?;
     let mut out = Vec::new();
-    for (slug, scope) in [("practions", practions), ("locaverdi", locaverdi)] {
+    for ((slug, scope), user) in [("practions", practions), ("locaverdi", locaverdi)]
+        .into_iter()
+        .zip(users)
+    {
         let issued = tokens::create(
             store,
+            &Actor::system(),
             scope.org(),
+            user,
             NewToken {
                 name: "demo".into(),
                 scope: TokenScope::Admin,
@@ -109,7 +159,10 @@ pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Seeded> 
         .await?;
         out.push((slug.to_owned(), issued.secret));
     }
-    Ok(Seeded { tokens: out })
+    Ok(Seeded {
+        tokens: out,
+        logins,
+    })
 }
 
 fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
@@ -148,7 +201,12 @@ pub async fn run(mut settings: Settings, port: u16) -> anyhow::Result<()> {
     prepare_dir(&settings.data_dir)?;
     let store = open_store(&settings).await?;
     let now = pactum_web::clock::Clock::now(&pactum_web::clock::SystemClock);
-    let seeded = seed(&store, now).await?;
+    let keys = crate::server::open_keys(&settings)?;
+    let passwords = PasswordHasher::new(
+        keys.current().pepper(),
+        pactum_crypto::password::DEFAULT_COST,
+    );
+    let seeded = seed(&store, &passwords, now).await?;
     let app = Application::build(store, &settings, ([127, 0, 0, 1], port).into()).await?;
     let url = format!("http://{}", app.local_addr()?);
     let mut out = std::io::stdout().lock();
@@ -158,6 +216,9 @@ pub async fn run(mut settings: Settings, port: u16) -> anyhow::Result<()> {
         settings.data_dir.display()
     )?;
     writeln!(out, "URL: {url}")?;
+    for (slug, username, password) in &seeded.logins {
+        writeln!(out, "Login ({slug}): {username} / {password}")?;
+    }
     for (i, (slug, token)) in seeded.tokens.iter().enumerate() {
         if i == 0 {
             writeln!(out, "API token: {token}")?;

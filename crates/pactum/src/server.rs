@@ -2,7 +2,10 @@
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use anyhow::Context;
+use pactum_crypto::keyring::Keys;
 use pactum_store::Store;
 use pactum_web::AppState;
 use pactum_web::state::WebSettings;
@@ -25,13 +28,12 @@ impl Application {
         let listener = TcpListener::bind(bind)
             .await
             .with_context(|| format!("binding {bind}"))?;
+        let keys = open_keys(settings)?;
         let state = AppState::new(
             store,
             pactum_web::clock::system(),
-            WebSettings {
-                max_body_bytes: settings.max_body_bytes,
-                request_timeout_secs: settings.request_timeout_secs,
-            },
+            web_settings(settings),
+            keys,
         );
         Ok(Self { listener, state })
     }
@@ -43,11 +45,40 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run(self) -> anyhow::Result<()> {
         let app = pactum_web::router(self.state);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
         Ok(())
     }
+}
+
+pub fn web_settings(settings: &Settings) -> WebSettings {
+    let mut web = WebSettings {
+        max_body_bytes: settings.max_body_bytes,
+        request_timeout_secs: settings.request_timeout_secs,
+        ..WebSettings::default()
+    };
+    web.auth.trusted_proxies = settings.trusted_proxies.clone();
+    web.auth.session.idle = time::Duration::minutes(settings.session_idle_minutes);
+    web.auth.session.absolute = time::Duration::hours(settings.session_absolute_hours);
+    web
+}
+
+/// Opens the key file, creating it (readable by the owner only) on first start.
+pub fn open_keys(settings: &Settings) -> anyhow::Result<Arc<Keys>> {
+    if let Some(dir) = settings.keys_file.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).with_context(|| {
+            format!("creating the directory of {}", settings.keys_file.display())
+        })?;
+    }
+    let keys = Keys::open(&settings.keys_file, true)
+        .with_context(|| format!("opening the key file {}", settings.keys_file.display()))?;
+    Ok(Arc::new(keys))
 }
 
 async fn shutdown_signal() {

@@ -4,15 +4,13 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use pactum_domain::access::TokenScope;
 use pactum_store::export;
 
-use crate::auth::Caller;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub async fn export(caller: Caller, State(state): State<AppState>) -> ApiResult<Response> {
-    caller.allow(TokenScope::Read)?;
     let doc = export::export(&state.store, caller.org_id()).await?;
     let body = doc
         .to_json()
@@ -25,7 +23,7 @@ pub async fn export(caller: Caller, State(state): State<AppState>) -> ApiResult<
     );
     let disposition = format!(
         "attachment; filename=\"pactum-{}.json\"",
-        caller.org.data.slug
+        caller.membership.slug
     );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pactum_domain::access::TokenScope;
+use pactum_domain::access::Permission;
 use pactum_domain::organisation::{Member, MemberRole};
 use pactum_store::members::{self, MemberRecord};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::access::Caller;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, decode, path_id};
 use crate::state::AppState;
@@ -20,7 +20,6 @@ pub async fn list(
     caller: Caller,
     State(state): State<AppState>,
 ) -> ApiResult<Json<Vec<MemberRecord>>> {
-    caller.allow(TokenScope::Read)?;
     Ok(Json(members::list(&state.store, caller.org_id()).await?))
 }
 
@@ -29,7 +28,6 @@ pub async fn get(
     State(state): State<AppState>,
     Path(p): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<MemberRecord>> {
-    caller.allow(TokenScope::Read)?;
     let id = path_id(&p, "id", "Member")?;
     Ok(Json(members::get(&state.store, caller.org_id(), id).await?))
 }
@@ -39,11 +37,22 @@ pub async fn add(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<MemberRecord>)> {
-    caller.allow(TokenScope::Admin)?;
     let member: Member = decode(body)?;
+    if member.role == MemberRole::Owner {
+        caller.require(Permission::Own)?;
+    }
     Ok((
         StatusCode::CREATED,
-        Json(members::add(&state.store, caller.org_id(), member, state.clock.now()).await?),
+        Json(
+            members::add(
+                &state.store,
+                &caller.actor(),
+                caller.org_id(),
+                member,
+                state.clock.now(),
+            )
+            .await?,
+        ),
     ))
 }
 
@@ -60,12 +69,16 @@ pub async fn set_role(
     Path(p): Path<HashMap<String, String>>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<MemberRecord>> {
-    caller.allow(TokenScope::Admin)?;
     let id = path_id(&p, "id", "Member")?;
     let change: RoleChange = decode(body)?;
+    let current = members::get(&state.store, caller.org_id(), id).await?;
+    if change.role == MemberRole::Owner || current.role == MemberRole::Owner {
+        caller.require(Permission::Own)?;
+    }
     Ok(Json(
         members::set_role(
             &state.store,
+            &caller.actor(),
             caller.org_id(),
             id,
             change.role,
@@ -80,8 +93,18 @@ pub async fn remove(
     State(state): State<AppState>,
     Path(p): Path<HashMap<String, String>>,
 ) -> ApiResult<StatusCode> {
-    caller.allow(TokenScope::Admin)?;
     let id = path_id(&p, "id", "Member")?;
-    members::remove(&state.store, caller.org_id(), id).await?;
+    let current = members::get(&state.store, caller.org_id(), id).await?;
+    if current.role == MemberRole::Owner {
+        caller.require(Permission::Own)?;
+    }
+    members::remove(
+        &state.store,
+        &caller.actor(),
+        caller.org_id(),
+        id,
+        state.clock.now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

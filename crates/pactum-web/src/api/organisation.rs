@@ -2,19 +2,22 @@
 
 use axum::Json;
 use axum::extract::State;
-use pactum_domain::access::TokenScope;
 use pactum_domain::organisation::Organisation;
 use pactum_store::organisations;
 use pactum_store::records::Record;
 
-use crate::auth::Caller;
+use crate::access::Caller;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, decode};
 use crate::state::AppState;
 
-pub async fn get(caller: Caller) -> ApiResult<Json<Record<Organisation>>> {
-    caller.allow(TokenScope::Read)?;
-    Ok(Json(caller.org))
+pub async fn get(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> ApiResult<Json<Record<Organisation>>> {
+    Ok(Json(
+        organisations::get(&state.store, caller.org_id()).await?,
+    ))
 }
 
 pub async fn replace(
@@ -22,9 +25,15 @@ pub async fn replace(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Record<Organisation>>> {
-    caller.allow(TokenScope::Admin)?;
     let org: Organisation = decode(body)?;
     Ok(Json(
-        organisations::update(&state.store, caller.org_id(), org, state.clock.now()).await?,
+        organisations::update(
+            &state.store,
+            &caller.actor(),
+            caller.org_id(),
+            org,
+            state.clock.now(),
+        )
+        .await?,
     ))
 }

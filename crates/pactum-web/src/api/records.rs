@@ -8,12 +8,11 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pactum_domain::access::TokenScope;
 use pactum_store::records::{self, Page, Record};
 use pactum_store::schema::{ScopeKind, Stored};
 use pactum_store::scope::{ProjectId, Scope};
 
-use crate::auth::Caller;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, decode, list_query, merge_patch, path_id};
 use crate::state::AppState;
@@ -49,7 +48,6 @@ pub async fn list<E: Stored>(
     path: Params,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> ApiResult<Json<Page<Record<E>>>> {
-    caller.allow(TokenScope::Read)?;
     let params = params(path)?;
     let Query(raw) = query
         .map_err(|e| ApiError::BadRequest(format!("The query string could not be read: {e}.")))?;
@@ -63,7 +61,6 @@ pub async fn get<E: Stored>(
     State(state): State<AppState>,
     path: Params,
 ) -> ApiResult<Json<Record<E>>> {
-    caller.allow(TokenScope::Read)?;
     let params = params(path)?;
     let scope = scope_of::<E>(&caller, &params)?;
     let id = path_id(&params, "id", &what::<E>())?;
@@ -77,11 +74,17 @@ pub async fn create<E: Stored>(
     OriginalUri(uri): OriginalUri,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    caller.allow(TokenScope::Write)?;
     let params = params(path)?;
     let scope = scope_of::<E>(&caller, &params)?;
     let data: E = decode(body)?;
-    let rec = records::create(&state.store, scope, data, state.clock.now()).await?;
+    let rec = records::create(
+        &state.store,
+        &caller.actor(),
+        scope,
+        data,
+        state.clock.now(),
+    )
+    .await?;
     let location = format!("{}/{}", uri.path().trim_end_matches('/'), rec.id);
     let mut res = (StatusCode::CREATED, Json(rec)).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
@@ -92,7 +95,6 @@ pub async fn create<E: Stored>(
 
 /// Permission, scope and id of a request that changes one record.
 fn target<E: Stored>(caller: &Caller, path: Params) -> ApiResult<(Scope, uuid::Uuid)> {
-    caller.allow(TokenScope::Write)?;
     let params = params(path)?;
     let scope = scope_of::<E>(caller, &params)?;
     let id = path_id(&params, "id", &what::<E>())?;
@@ -108,7 +110,15 @@ pub async fn replace<E: Stored>(
     let (scope, id) = target::<E>(&caller, path)?;
     let data: E = decode(body)?;
     Ok(Json(
-        records::update(&state.store, scope, id, data, state.clock.now()).await?,
+        records::update(
+            &state.store,
+            &caller.actor(),
+            scope,
+            id,
+            data,
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -131,7 +141,15 @@ pub async fn patch<E: Stored>(
     merge_patch(&mut merged, body);
     let data: E = decode(merged)?;
     Ok(Json(
-        records::update(&state.store, scope, id, data, state.clock.now()).await?,
+        records::update(
+            &state.store,
+            &caller.actor(),
+            scope,
+            id,
+            data,
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -141,6 +159,6 @@ pub async fn delete<E: Stored>(
     path: Params,
 ) -> ApiResult<StatusCode> {
     let (scope, id) = target::<E>(&caller, path)?;
-    records::delete::<E>(&state.store, scope, id).await?;
+    records::delete::<E>(&state.store, &caller.actor(), scope, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

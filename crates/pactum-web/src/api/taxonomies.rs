@@ -3,8 +3,8 @@
 use axum::Json;
 use pactum_domain::taxonomy::{Taxonomy, taxonomy};
 
-use crate::auth::Token;
+use crate::auth::Principal;
 
-pub async fn get(_token: Token) -> Json<&'static Taxonomy> {
+pub async fn get(_user: Principal) -> Json<&'static Taxonomy> {
     Json(taxonomy())
 }

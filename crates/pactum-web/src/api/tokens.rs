@@ -5,17 +5,19 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use pactum_domain::access::{NewToken, TokenScope};
+use pactum_domain::access::NewToken;
 use pactum_store::tokens::{self, ApiToken, IssuedToken};
 
-use crate::auth::Caller;
+use crate::access::Caller;
+use crate::auth::Credential;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, decode, path_id};
 use crate::state::AppState;
 
 pub async fn list(caller: Caller, State(state): State<AppState>) -> ApiResult<Json<Vec<ApiToken>>> {
-    caller.allow(TokenScope::Admin)?;
-    Ok(Json(tokens::list(&state.store, caller.org_id()).await?))
+    Ok(Json(
+        tokens::list(&state.store, caller.org_id(), caller.user_id()).await?,
+    ))
 }
 
 pub async fn create(
@@ -23,11 +25,26 @@ pub async fn create(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
-    caller.allow(TokenScope::Admin)?;
     let request: NewToken = decode(body)?;
+    if request.scope > caller.principal.scope {
+        return Err(crate::error::ApiError::Forbidden(format!(
+            "A token cannot grant more than it has: this credential has the {} scope.",
+            caller.principal.scope.as_str()
+        )));
+    }
     Ok((
         StatusCode::CREATED,
-        Json(tokens::create(&state.store, caller.org_id(), request, state.clock.now()).await?),
+        Json(
+            tokens::create(
+                &state.store,
+                &caller.actor(),
+                caller.org_id(),
+                caller.user_id(),
+                request,
+                state.clock.now(),
+            )
+            .await?,
+        ),
     ))
 }
 
@@ -36,14 +53,21 @@ pub async fn revoke(
     State(state): State<AppState>,
     Path(p): Path<HashMap<String, String>>,
 ) -> ApiResult<StatusCode> {
-    caller.allow(TokenScope::Admin)?;
     let id = path_id(&p, "id", "Token")?;
-    if id == caller.token.id {
+    if matches!(caller.principal.credential, Credential::ApiToken { id: own, .. } if own == id) {
         return Err(ApiError::Conflict {
             field: "id".into(),
-            message: "a token cannot revoke itself; use another admin token.".into(),
+            message: "a token cannot revoke itself; use another token or sign in.".into(),
         });
     }
-    tokens::revoke(&state.store, caller.org_id(), id, state.clock.now()).await?;
+    tokens::revoke(
+        &state.store,
+        &caller.actor(),
+        caller.org_id(),
+        caller.user_id(),
+        id,
+        state.clock.now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

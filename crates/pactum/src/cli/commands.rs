@@ -9,9 +9,13 @@ use pactum_store::export::{self, Export};
 use pactum_store::scope::OrgId;
 use pactum_store::{organisations, tokens};
 
-use super::{Cli, Command, OrgCommand, PiiCommand, PolicyArg, TokenCommand};
+use super::{
+    AuditCommand, Cli, Command, OrgCommand, PiiCommand, PolicyArg, TokenCommand, UserCommand,
+};
 use crate::config::unknown_env_vars;
 use crate::server::{Application, init_logging, open_store};
+use pactum_store::accounts;
+use pactum_store::audit::{self, Actor};
 
 fn now() -> time::OffsetDateTime {
     pactum_web::clock::Clock::now(&pactum_web::clock::SystemClock)
@@ -73,7 +77,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     "organisation {slug:?} already exists in this store; import into a store without it"
                 );
             }
-            export::import(&store, doc).await.map_err(describe)?;
+            export::import(&store, &Actor::system(), doc, now())
+                .await
+                .map_err(describe)?;
             println!("Imported organisation {slug}.");
             Ok(())
         }
@@ -86,7 +92,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let org: Organisation = serde_json::from_value(serde_json::json!({
                 "slug": slug, "legal_name": name, "country": country
             }))?;
-            let rec = organisations::create(&store, org, now())
+            let rec = organisations::create(&store, &Actor::system(), org, now())
                 .await
                 .map_err(describe)?;
             println!("Created organisation {} ({}).", rec.data.slug, rec.id);
@@ -100,8 +106,94 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Pii(_) => Ok(()),
+        Command::User(UserCommand::Create {
+            username,
+            email,
+            org,
+            role,
+        }) => {
+            let store = open_store(&settings).await?;
+            let keys = crate::server::open_keys(&settings)?;
+            let passwords = pactum_crypto::password::PasswordHasher::new(
+                keys.current().pepper(),
+                pactum_crypto::password::DEFAULT_COST,
+            );
+            let mut v = pactum_domain::validation::Violations::new();
+            let username = username.trim().to_ascii_lowercase();
+            let mut email = email;
+            pactum_domain::account::normalise_email(&mut email);
+            pactum_domain::account::check_username(&mut v, "--username", &username);
+            pactum_domain::account::check_email(&mut v, "--email", &email);
+            v.into_result()
+                .map_err(pactum_store::StoreError::Invalid)
+                .map_err(describe)?;
+            let role: pactum_domain::organisation::MemberRole =
+                serde_json::from_value(serde_json::Value::String(role.clone())).map_err(|_| {
+                    anyhow::anyhow!(
+                        "--role must be owner, admin, editor, viewer or auditor, not {role:?}"
+                    )
+                })?;
+            let org = match org {
+                Some(slug) => Some(
+                    organisations::by_slug(&store, &slug)
+                        .await
+                        .with_context(|| format!("organisation {slug:?}"))?,
+                ),
+                None => None,
+            };
+            let password = pactum_crypto::secret::human_code(20);
+            let user = accounts::create_user(
+                &store,
+                &Actor::system(),
+                &username,
+                &email,
+                None,
+                passwords.hash(&password)?,
+                now(),
+            )
+            .await
+            .map_err(describe)?;
+            if let Some(record) = org {
+                pactum_store::members::add(
+                    &store,
+                    &Actor::system(),
+                    OrgId(record.id),
+                    pactum_domain::organisation::Member {
+                        email: email.clone(),
+                        display_name: None,
+                        role,
+                    },
+                    now(),
+                )
+                .await
+                .map_err(describe)?;
+            }
+            println!("Created user {username} ({}).", user.id);
+            println!("Password (shown once): {password}");
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = open_store(&settings).await?;
+            let reports = audit::verify(&store).await?;
+            let mut broken = 0;
+            for r in &reports {
+                match &r.problem {
+                    None => println!("ok\t{}\t{} events", r.chain, r.events),
+                    Some((seq, what)) => {
+                        broken += 1;
+                        println!("BROKEN\t{}\tat event {seq}: {what}", r.chain);
+                    }
+                }
+            }
+            if broken > 0 {
+                bail!("{broken} of {} audit chains are broken", reports.len());
+            }
+            println!("All {} audit chains are intact.", reports.len());
+            Ok(())
+        }
         Command::Token(TokenCommand::Create {
             org,
+            user,
             name,
             scope,
             expires_in_days,
@@ -110,9 +202,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let record = organisations::by_slug(&store, &org)
                 .await
                 .with_context(|| format!("organisation {org:?}"))?;
+            let user_id = match user {
+                Some(login) => {
+                    let found = accounts::by_login(&store, &login)
+                        .await?
+                        .with_context(|| format!("no user {login:?}"))?;
+                    if accounts::membership(&store, found.user.id, &org)
+                        .await?
+                        .is_none()
+                    {
+                        bail!("{login} is not a member of {org}");
+                    }
+                    found.user.id
+                }
+                None => accounts::first_owner(&store, OrgId(record.id))
+                    .await?
+                    .with_context(|| {
+                        format!("{org} has no owner yet; add one with `pactum user create --org {org}`, or name one with --user")
+                    })?,
+            };
             let issued = tokens::create(
                 &store,
+                &Actor::system(),
                 OrgId(record.id),
+                user_id,
                 NewToken {
                     name,
                     scope: scope.into(),

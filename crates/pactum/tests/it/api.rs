@@ -173,7 +173,7 @@ async fn malformed_requests_get_4xx_problems(db: TestDb) {
         db,
         pactum_web::state::WebSettings {
             max_body_bytes: 4096,
-            request_timeout_secs: 30,
+            ..crate::support::test_settings()
         },
     )
     .await;

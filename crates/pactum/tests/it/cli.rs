@@ -153,6 +153,28 @@ fn export_import_export_through_the_cli() {
         ],
         a.path(),
     );
+    // An organisation made on the command line has no owner until one is added.
+    let out = pactum()
+        .args(["token", "create", "--org", "acme", "--data-dir"])
+        .arg(a.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no owner"));
+    let created = run(
+        &[
+            "user",
+            "create",
+            "--username",
+            "anna",
+            "--email",
+            "anna@acme.example",
+            "--org",
+            "acme",
+        ],
+        a.path(),
+    );
+    assert!(created.contains("Password (shown once): "), "{created}");
     let token = run(
         &["token", "create", "--org", "acme", "--scope", "admin"],
         a.path(),

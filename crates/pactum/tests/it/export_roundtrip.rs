@@ -1,6 +1,7 @@
 //! Export, import into a fresh store, export again: the same bytes, on both backends and
 //! across them.
 
+use pactum_store::audit::Actor;
 use pactum_store::export::{self, Export};
 use pactum_store::scope::OrgId;
 use pactum_store::{StoreError, organisations};
@@ -18,7 +19,9 @@ async fn export_text(db: &TestDb, slug: &str) -> String {
 }
 
 async fn round_trip_is_byte_identical(db: TestDb) {
-    pactum::demo::seed(&db.store, NOW).await.unwrap();
+    pactum::demo::seed(&db.store, &crate::support::passwords(), NOW)
+        .await
+        .unwrap();
     for slug in ["practions", "locaverdi"] {
         let first = export_text(&db, slug).await;
         // Into a fresh store of the same backend...
@@ -26,9 +29,14 @@ async fn round_trip_is_byte_identical(db: TestDb) {
             pactum_store::Backend::Sqlite => TestDb::sqlite().await,
             pactum_store::Backend::Postgres => TestDb::postgres().await,
         };
-        export::import(&fresh.store, Export::from_json(&first).unwrap())
-            .await
-            .unwrap();
+        export::import(
+            &fresh.store,
+            &Actor::system(),
+            Export::from_json(&first).unwrap(),
+            NOW,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             export_text(&fresh, slug).await,
             first,
@@ -40,9 +48,14 @@ async fn round_trip_is_byte_identical(db: TestDb) {
             pactum_store::Backend::Sqlite => TestDb::postgres().await,
             pactum_store::Backend::Postgres => TestDb::sqlite().await,
         };
-        export::import(&other.store, Export::from_json(&first).unwrap())
-            .await
-            .unwrap();
+        export::import(
+            &other.store,
+            &Actor::system(),
+            Export::from_json(&first).unwrap(),
+            NOW,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             export_text(&other, slug).await,
             first,
@@ -52,7 +65,9 @@ async fn round_trip_is_byte_identical(db: TestDb) {
 }
 
 async fn export_is_complete(db: TestDb) {
-    pactum::demo::seed(&db.store, NOW).await.unwrap();
+    pactum::demo::seed(&db.store, &crate::support::passwords(), NOW)
+        .await
+        .unwrap();
     let doc: serde_json::Value =
         serde_json::from_str(&export_text(&db, "practions").await).unwrap();
     assert_eq!(doc["format"], "pactum-export");
@@ -118,18 +133,33 @@ async fn export_is_complete(db: TestDb) {
 }
 
 async fn import_refuses_bad_documents_whole(db: TestDb) {
-    pactum::demo::seed(&db.store, NOW).await.unwrap();
+    pactum::demo::seed(&db.store, &crate::support::passwords(), NOW)
+        .await
+        .unwrap();
     let text = export_text(&db, "practions").await;
     // Importing into a store that already has the organisation is a conflict.
     assert!(matches!(
-        export::import(&db.store, Export::from_json(&text).unwrap()).await,
+        export::import(
+            &db.store,
+            &Actor::system(),
+            Export::from_json(&text).unwrap(),
+            NOW
+        )
+        .await,
         Err(StoreError::Conflict { .. })
     ));
     // A broken record deep in the document names its place, and nothing is kept.
     let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     doc["data_items"][3]["category"] = "no.such.category".into();
     let fresh = TestDb::sqlite().await;
-    match export::import(&fresh.store, serde_json::from_value(doc).unwrap()).await {
+    match export::import(
+        &fresh.store,
+        &Actor::system(),
+        serde_json::from_value(doc).unwrap(),
+        NOW,
+    )
+    .await
+    {
         Err(StoreError::Invalid(v)) => assert_eq!(v.0[0].field, "data_items[3].category"),
         other => panic!("expected a violation, got {other:?}"),
     }

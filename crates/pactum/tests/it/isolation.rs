@@ -10,7 +10,7 @@ use crate::on_both_backends;
 use crate::support::{TestApp, TestDb};
 
 /// Every (method, path template) of the API that acts on an organisation.
-fn org_operations() -> Vec<(String, String)> {
+pub(crate) fn org_operations() -> Vec<(String, String)> {
     let doc = serde_json::to_value(pactum_web::openapi::document()).unwrap();
     let mut ops = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -38,7 +38,7 @@ fn collection_key(path: &str) -> Option<String> {
     segments.last().map(|s| s.replace('-', "_"))
 }
 
-fn fill(template: &str, org: &str, project: &str, id: &str) -> String {
+pub(crate) fn fill(template: &str, org: &str, project: &str, id: &str) -> String {
     template
         .replace("{org}", org)
         .replace("{project}", project)

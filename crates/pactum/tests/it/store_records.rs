@@ -5,6 +5,7 @@ use pactum_domain::datamap::device_group::DeviceGroup;
 use pactum_domain::datamap::service::Service;
 use pactum_domain::organisation::Organisation;
 use pactum_domain::project::Project;
+use pactum_store::audit::Actor;
 use pactum_store::records::{self, ListQuery};
 use pactum_store::scope::{OrgId, ProjectId, Scope};
 use pactum_store::{StoreError, organisations};
@@ -17,10 +18,13 @@ async fn org_and_project(db: &TestDb, slug: &str) -> Scope {
     let org: Organisation =
         serde_json::from_value(json!({"slug": slug, "legal_name": "Acme B.V.", "country": "NL"}))
             .unwrap();
-    let org = organisations::create(&db.store, org, NOW).await.unwrap();
+    let org = organisations::create(&db.store, &Actor::system(), org, NOW)
+        .await
+        .unwrap();
     let org = OrgId(org.id);
     let project = records::create(
         &db.store,
+        &Actor::system(),
         Scope::Org(org),
         Project {
             name: "Main".into(),
@@ -41,6 +45,7 @@ async fn crud_round_trip(db: TestDb) {
     let scope = org_and_project(&db, "acme").await;
     let dg = records::create(
         &db.store,
+        &Actor::system(),
         scope,
         DeviceGroup {
             name: "Laptops".into(),
@@ -57,7 +62,9 @@ async fn crud_round_trip(db: TestDb) {
     let mut svc = service("  CRM ");
     svc.device_group_ids = vec![dg.id];
     svc.hosting_country = Some("nl".into());
-    let created = records::create(&db.store, scope, svc, NOW).await.unwrap();
+    let created = records::create(&db.store, &Actor::system(), scope, svc, NOW)
+        .await
+        .unwrap();
     assert_eq!(created.data.name, "CRM");
     assert_eq!(created.data.hosting_country.as_deref(), Some("NL"));
 
@@ -75,9 +82,16 @@ async fn crud_round_trip(db: TestDb) {
     changed.description = Some("Customer relations".into());
     changed.device_group_ids.clear();
     let later = NOW + time::Duration::hours(1);
-    let updated = records::update(&db.store, scope, created.id, changed, later)
-        .await
-        .unwrap();
+    let updated = records::update(
+        &db.store,
+        &Actor::system(),
+        scope,
+        created.id,
+        changed,
+        later,
+    )
+    .await
+    .unwrap();
     assert_eq!(updated.created_at, created.created_at);
     assert_eq!(updated.updated_at, later);
     let got = records::get::<Service>(&db.store, scope, created.id)
@@ -86,7 +100,7 @@ async fn crud_round_trip(db: TestDb) {
     assert_eq!(got.data.description.as_deref(), Some("Customer relations"));
     assert!(got.data.device_group_ids.is_empty());
 
-    records::delete::<Service>(&db.store, scope, created.id)
+    records::delete::<Service>(&db.store, &Actor::system(), scope, created.id, NOW)
         .await
         .unwrap();
     assert!(matches!(
@@ -98,20 +112,34 @@ async fn crud_round_trip(db: TestDb) {
 async fn other_tenants_records_are_invisible(db: TestDb) {
     let mine = org_and_project(&db, "mine").await;
     let theirs = org_and_project(&db, "theirs").await;
-    let their_service = records::create(&db.store, theirs, service("Their CRM"), NOW)
-        .await
-        .unwrap();
+    let their_service = records::create(
+        &db.store,
+        &Actor::system(),
+        theirs,
+        service("Their CRM"),
+        NOW,
+    )
+    .await
+    .unwrap();
 
     assert!(matches!(
         records::get::<Service>(&db.store, mine, their_service.id).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        records::update(&db.store, mine, their_service.id, service("Hijacked"), NOW).await,
+        records::update(
+            &db.store,
+            &Actor::system(),
+            mine,
+            their_service.id,
+            service("Hijacked"),
+            NOW
+        )
+        .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        records::delete::<Service>(&db.store, mine, their_service.id).await,
+        records::delete::<Service>(&db.store, &Actor::system(), mine, their_service.id, NOW).await,
         Err(StoreError::NotFound(_))
     ));
     // Pointing at another tenant's record is refused as if it did not exist.
@@ -119,7 +147,7 @@ async fn other_tenants_records_are_invisible(db: TestDb) {
         "service_id": their_service.id, "name": "E-mail", "category": "contact.email"
     }))
     .unwrap();
-    match records::create(&db.store, mine, item, NOW).await {
+    match records::create(&db.store, &Actor::system(), mine, item, NOW).await {
         Err(StoreError::Invalid(v)) => assert_eq!(v.0[0].field, "service_id"),
         other => panic!("expected a violation, got {other:?}"),
     }
@@ -149,7 +177,7 @@ async fn other_tenants_records_are_invisible(db: TestDb) {
 async fn list_filters_sorts_and_pages(db: TestDb) {
     let scope = org_and_project(&db, "acme").await;
     for name in ["Zendesk", "Exact Online", "Mailchimp", "50% off_tool"] {
-        records::create(&db.store, scope, service(name), NOW)
+        records::create(&db.store, &Actor::system(), scope, service(name), NOW)
             .await
             .unwrap();
     }
@@ -204,10 +232,10 @@ async fn list_filters_sorts_and_pages(db: TestDb) {
 
 async fn unique_names_conflict_and_nothing_half_saved(db: TestDb) {
     let scope = org_and_project(&db, "acme").await;
-    records::create(&db.store, scope, service("CRM"), NOW)
+    records::create(&db.store, &Actor::system(), scope, service("CRM"), NOW)
         .await
         .unwrap();
-    match records::create(&db.store, scope, service("CRM"), NOW).await {
+    match records::create(&db.store, &Actor::system(), scope, service("CRM"), NOW).await {
         Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "name"),
         other => panic!("expected a conflict, got {other:?}"),
     }
@@ -215,7 +243,7 @@ async fn unique_names_conflict_and_nothing_half_saved(db: TestDb) {
     let mut svc = service("Helpdesk");
     svc.device_group_ids = vec![uuid::Uuid::now_v7()];
     assert!(matches!(
-        records::create(&db.store, scope, svc, NOW).await,
+        records::create(&db.store, &Actor::system(), scope, svc, NOW).await,
         Err(StoreError::Invalid(_))
     ));
     let page = records::list::<Service>(
@@ -233,15 +261,17 @@ async fn unique_names_conflict_and_nothing_half_saved(db: TestDb) {
 
 async fn deleting_a_service_cascades_to_its_data_items(db: TestDb) {
     let scope = org_and_project(&db, "acme").await;
-    let svc = records::create(&db.store, scope, service("CRM"), NOW)
+    let svc = records::create(&db.store, &Actor::system(), scope, service("CRM"), NOW)
         .await
         .unwrap();
     let item: DataItem = serde_json::from_value(
         json!({"service_id": svc.id, "name": "E-mail", "category": "contact.email"}),
     )
     .unwrap();
-    let item = records::create(&db.store, scope, item, NOW).await.unwrap();
-    records::delete::<Service>(&db.store, scope, svc.id)
+    let item = records::create(&db.store, &Actor::system(), scope, item, NOW)
+        .await
+        .unwrap();
+    records::delete::<Service>(&db.store, &Actor::system(), scope, svc.id, NOW)
         .await
         .unwrap();
     assert!(matches!(

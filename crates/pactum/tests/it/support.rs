@@ -17,7 +17,7 @@ pub struct TestDb {
 }
 
 enum Guard {
-    Sqlite(#[allow(dead_code)] TempDir),
+    Sqlite(TempDir),
     Postgres { admin_url: String, name: String },
 }
 
@@ -53,9 +53,21 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
+/// One key file for the whole test run (generating keys is cheap, but one is enough).
+pub static TEST_KEYS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| pactum_crypto::keyring::KeyFile::generate().to_toml());
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl TestDb {
+    /// The SQLite database file, when this is SQLite.
+    pub fn sqlite_dir(&self) -> Option<std::path::PathBuf> {
+        match &self._guard {
+            Guard::Sqlite(dir) => Some(dir.path().to_owned()),
+            Guard::Postgres { .. } => None,
+        }
+    }
+
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::connect(&DatabaseUrl::sqlite_in(dir.path()))
@@ -122,10 +134,28 @@ macro_rules! on_both_backends {
     };
 }
 
+/// bcrypt at its lowest cost, so tests stay fast; the production cost is checked in
+/// `pactum-crypto`.
+pub fn passwords() -> pactum_crypto::password::PasswordHasher {
+    pactum_crypto::password::PasswordHasher::new([7; 32], 4)
+}
+
+/// Web settings for tests: cheap hashing and puzzles, no minimum fill time.
+pub fn test_settings() -> pactum_web::state::WebSettings {
+    let mut s = pactum_web::state::WebSettings::default();
+    s.auth.bcrypt_cost = 4;
+    s.auth.pow_difficulty = 4;
+    s.auth.min_fill = time::Duration::ZERO;
+    s
+}
+
 /// The HTTP application in process, on a seeded database, with tokens per organisation.
 pub struct TestApp {
     pub db: TestDb,
     pub router: axum::Router,
+    pub clock: std::sync::Arc<pactum_web::clock::ManualClock>,
+    /// Demo owners' (username, password), practions first.
+    pub logins: Vec<(String, String)>,
     /// Admin tokens: practions first, then locaverdi.
     pub practions: String,
     pub locaverdi: String,
@@ -142,34 +172,59 @@ pub struct Reply {
 
 impl TestApp {
     pub async fn new(db: TestDb) -> TestApp {
-        Self::with_settings(db, pactum_web::state::WebSettings::default()).await
+        Self::with_settings(db, test_settings()).await
     }
 
     pub async fn with_settings(db: TestDb, settings: pactum_web::state::WebSettings) -> TestApp {
-        let seeded = pactum::demo::seed(&db.store, NOW).await.unwrap();
-        let state = pactum_web::AppState::new(
-            db.store.clone(),
-            std::sync::Arc::new(pactum_web::clock::FixedClock(NOW)),
-            settings,
+        let keys =
+            std::sync::Arc::new(pactum_crypto::keyring::Keys::from_toml(&TEST_KEYS).unwrap());
+        let hasher = pactum_crypto::password::PasswordHasher::new(
+            keys.current().pepper(),
+            settings.auth.bcrypt_cost,
         );
+        let seeded = pactum::demo::seed(&db.store, &hasher, NOW).await.unwrap();
+        let clock = std::sync::Arc::new(pactum_web::clock::ManualClock::new(NOW));
+        let state = pactum_web::AppState::new(db.store.clone(), clock.clone(), settings, keys);
         let router = pactum_web::router(state);
         let mut tokens = seeded.tokens.into_iter().map(|(_, t)| t);
         TestApp {
             router,
+            clock,
+            logins: seeded.logins.into_iter().map(|(_, u, p)| (u, p)).collect(),
             practions: tokens.next().unwrap(),
             locaverdi: tokens.next().unwrap(),
             db,
         }
     }
 
-    /// A token of another scope for an organisation.
+    /// A token of another scope for an organisation's first owner.
     pub async fn token(&self, slug: &str, scope: pactum_domain::access::TokenScope) -> String {
+        let org = pactum_store::organisations::by_slug(&self.db.store, slug)
+            .await
+            .unwrap();
+        let org = pactum_store::scope::OrgId(org.id);
+        let owner = pactum_store::accounts::first_owner(&self.db.store, org)
+            .await
+            .unwrap()
+            .unwrap();
+        self.token_for(slug, owner, scope).await
+    }
+
+    /// A token of a given user (who must be a member) for an organisation.
+    pub async fn token_for(
+        &self,
+        slug: &str,
+        user: uuid::Uuid,
+        scope: pactum_domain::access::TokenScope,
+    ) -> String {
         let org = pactum_store::organisations::by_slug(&self.db.store, slug)
             .await
             .unwrap();
         pactum_store::tokens::create(
             &self.db.store,
+            &pactum_store::audit::Actor::system(),
             pactum_store::scope::OrgId(org.id),
+            user,
             pactum_domain::access::NewToken {
                 name: "test".into(),
                 scope,

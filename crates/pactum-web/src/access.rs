@@ -1,0 +1,233 @@
+//! The one place where access is decided. Every route has a [`Rule`] in [`rule`]; a route
+//! without one is refused (default deny), and a test walks the router to prove every route
+//! has one. The layer runs after routing, so it sees the route template
+//! (`/api/v1/orgs/{org}/services/{id}`), never a guess from the raw path.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, MatchedPath, Path, Request, State};
+use axum::http::Method;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use pactum_domain::access::{Permission, allows, role_name};
+use pactum_store::accounts::{self, Membership};
+use pactum_store::audit::Actor;
+use pactum_store::scope::OrgId;
+
+use crate::auth::{self, Client, Credential, Principal};
+use crate::error::ApiError;
+use crate::limit::Bucket;
+use crate::state::AppState;
+
+/// What a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone; `Some` bucket when a stranger's use is rate-limited.
+    Public(Option<Bucket>),
+    /// A signed-in user, whatever organisation.
+    User,
+    /// A member of the organisation in the path whose role and credential allow this.
+    Org(Permission),
+}
+
+/// Data-map collections (and projects) all follow one pattern.
+fn collection_rule(method: &Method) -> Rule {
+    if *method == Method::GET {
+        Rule::Org(Permission::Read)
+    } else {
+        Rule::Org(Permission::Write)
+    }
+}
+
+/// The rule of a route template and method; `None` means no such route is allowed.
+pub fn rule(method: &Method, route: &str, collections: &[String]) -> Option<Rule> {
+    use Permission::*;
+    let m = method.as_str();
+    let r = match (m, route) {
+        ("GET", "/healthz" | "/readyz" | "/api/openapi.json") => Rule::Public(None),
+        ("GET", "/api/v1/taxonomies") => Rule::User,
+        ("GET", "/api/v1/auth/form") => Rule::Public(Some(Bucket::Public)),
+        ("POST", "/api/v1/auth/register") => Rule::Public(Some(Bucket::Public)),
+        ("POST", "/api/v1/auth/login" | "/api/v1/auth/token" | "/api/v1/auth/revoke") => {
+            Rule::Public(Some(Bucket::Login))
+        }
+        ("POST", "/api/v1/auth/logout" | "/api/v1/auth/reauth") => Rule::User,
+        ("GET" | "PATCH", "/api/v1/me") => Rule::User,
+        ("POST", "/api/v1/me/password") => Rule::User,
+        ("GET", "/api/v1/me/sessions" | "/api/v1/me/orgs") => Rule::User,
+        ("DELETE", "/api/v1/me/sessions/{id}") => Rule::User,
+        ("POST", "/api/v1/me/two-factor" | "/api/v1/me/two-factor/confirm") => Rule::User,
+        ("POST", "/api/v1/me/two-factor/disable" | "/api/v1/me/backup-codes") => Rule::User,
+        ("GET", "/api/v1/orgs/{org}") => Rule::Org(Read),
+        ("PUT", "/api/v1/orgs/{org}") => Rule::Org(Manage),
+        ("GET", "/api/v1/orgs/{org}/export") => Rule::Org(Export),
+        ("GET", "/api/v1/orgs/{org}/audit") => Rule::Org(Audit),
+        ("GET", "/api/v1/orgs/{org}/members" | "/api/v1/orgs/{org}/members/{id}") => {
+            Rule::Org(Read)
+        }
+        ("POST", "/api/v1/orgs/{org}/members") => Rule::Org(Manage),
+        ("PATCH" | "DELETE", "/api/v1/orgs/{org}/members/{id}") => Rule::Org(Manage),
+        ("GET" | "POST", "/api/v1/orgs/{org}/tokens") => Rule::Org(Tokens),
+        ("DELETE", "/api/v1/orgs/{org}/tokens/{id}") => Rule::Org(Tokens),
+        (_, other) => {
+            let base = other.strip_suffix("/{id}").unwrap_or(other);
+            if !collections.iter().any(|c| c == base) {
+                return None;
+            }
+            let item = base != other;
+            match (m, item) {
+                ("GET" | "POST", false) | ("GET" | "PUT" | "PATCH" | "DELETE", true) => {
+                    collection_rule(method)
+                }
+                _ => return None,
+            }
+        }
+    };
+    Some(r)
+}
+
+/// A member acting on the organisation named in the path.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub principal: Principal,
+    pub membership: Membership,
+    pub client: Client,
+}
+
+impl Caller {
+    pub fn org_id(&self) -> OrgId {
+        OrgId(self.membership.org_id)
+    }
+
+    pub fn user_id(&self) -> uuid::Uuid {
+        self.principal.user_id
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.client.actor(Some(self.principal.user_id))
+    }
+
+    /// A finer check inside a handler (changing an owner needs `Own`, not just `Manage`).
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        check(&self.principal, &self.membership, permission)
+    }
+}
+
+fn check(p: &Principal, m: &Membership, permission: Permission) -> Result<(), ApiError> {
+    if !allows(m.role, permission) {
+        return Err(ApiError::Forbidden(format!(
+            "Your role in this organisation ({}) does not allow this: it needs the {} permission.",
+            role_name(m.role),
+            permission.as_str()
+        )));
+    }
+    if !p.scope.covers(permission) {
+        return Err(ApiError::Forbidden(format!(
+            "This token has the {} scope; this action needs {}.",
+            p.scope.as_str(),
+            permission.scope().as_str()
+        )));
+    }
+    Ok(())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal("an organisation route without an Org rule".into()))
+    }
+}
+
+/// The router's collection list, for [`rule`].
+#[derive(Clone)]
+pub struct Collections(pub std::sync::Arc<Vec<String>>);
+
+/// The access layer.
+pub async fn enforce(
+    State((state, collections)): State<(AppState, Collections)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match decide(&state, &collections, request).await {
+        Ok(request) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn decide(
+    state: &AppState,
+    collections: &Collections,
+    request: Request,
+) -> Result<Request, ApiError> {
+    let (mut parts, body) = request.into_parts();
+    let route = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_default();
+    let Some(rule) = rule(&parts.method, &route, &collections.0) else {
+        // A known path with another method reaches the router's 405 answer; anything
+        // else is refused.
+        let known = [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ]
+        .iter()
+        .any(|m| self::rule(m, &route, &collections.0).is_some());
+        if known {
+            return Err(ApiError::MethodNotAllowed);
+        }
+        return Err(ApiError::NotFound("Resource".into()));
+    };
+    let client = Client::from_parts(&parts, &state.auth().trusted_proxies);
+    if let Rule::Public(Some(bucket)) = rule
+        && let Err(wait) = state.security.limits.check(bucket, client.ip)
+    {
+        return Err(ApiError::TooManyRequests(wait.as_secs().max(1)));
+    }
+    if let Rule::Public(_) = rule {
+        parts.extensions.insert(client);
+        return Ok(Request::from_parts(parts, body));
+    }
+    let principal = auth::authenticate(&parts, state)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    if let Rule::Org(permission) = rule {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("Organisation".into()))?;
+        let slug = params.get("org").map(String::as_str).unwrap_or_default();
+        let membership = accounts::membership(&state.store, principal.user_id, slug)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("Organisation".into()))?;
+        if let Credential::ApiToken { org_id, .. } = principal.credential
+            && org_id != membership.org_id
+        {
+            return Err(ApiError::NotFound("Organisation".into()));
+        }
+        if membership.require_two_factor {
+            let user = accounts::get(&state.store, principal.user_id).await?;
+            if !user.two_factor_enabled {
+                return Err(ApiError::TwoFactorRequired);
+            }
+        }
+        check(&principal, &membership, permission)?;
+        parts.extensions.insert(Caller {
+            principal: principal.clone(),
+            membership,
+            client: client.clone(),
+        });
+    }
+    parts.extensions.insert(principal);
+    parts.extensions.insert(client);
+    Ok(Request::from_parts(parts, body))
+}

@@ -1,0 +1,761 @@
+//! Accounts: the public forms (registration, sign-in), the session, and one's own profile,
+//! password, sessions and two-factor authentication.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use pactum_crypto::keyring::Category;
+use pactum_crypto::{pow, secret, totp};
+use pactum_domain::account::{ProfileChange, Registration, check_password};
+use pactum_domain::organisation::Organisation;
+use pactum_domain::validation::Violations;
+use pactum_store::accounts::{self, Credentials, Membership, NewAccount, User};
+use pactum_store::audit::{self, Event};
+use pactum_store::sessions::{self, Session};
+use pactum_store::throttle;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{CSRF_COOKIE, Client, Credential, Principal, SESSION_COOKIE, csrf_token};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, decode, path_id};
+use crate::state::AppState;
+
+/// A public form's anti-bot material.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormTicket {
+    /// Send back as `proof.form_token`.
+    pub form_token: String,
+    /// Find a `nonce` such that SHA-256(`challenge` ":" `nonce`) starts with `difficulty`
+    /// zero bits; send both back in `proof`.
+    pub challenge: String,
+    pub difficulty: u8,
+    /// The terms and DPA version a registration accepts.
+    pub terms_version: String,
+}
+
+pub async fn form(State(state): State<AppState>) -> Json<FormTicket> {
+    let now = state.clock.now();
+    let signer = &state.security.signer;
+    let auth = state.auth();
+    Json(FormTicket {
+        form_token: signer.sign("form", &now.unix_timestamp().to_string()),
+        challenge: pow::issue(
+            signer,
+            auth.pow_difficulty,
+            (now + auth.form_ttl).unix_timestamp(),
+        ),
+        difficulty: auth.pow_difficulty,
+        terms_version: auth.terms_version.clone(),
+    })
+}
+
+/// Checks the honeypot, the fill time and the proof of work (once only).
+async fn check_proof(state: &AppState, proof: &pactum_domain::account::FormProof) -> ApiResult<()> {
+    let refuse = |why: &str| {
+        ApiError::Invalid(Violations::single(
+            "proof",
+            "human",
+            format!("proof {why}; fetch a fresh form from /api/v1/auth/form and try again."),
+        ))
+    };
+    if !proof.website.is_empty() {
+        return Err(refuse("was not accepted"));
+    }
+    let now = state.clock.now();
+    let signer = &state.security.signer;
+    let issued = signer
+        .verify("form", &proof.form_token)
+        .and_then(|t| t.parse::<i64>().ok())
+        .ok_or_else(|| refuse("has an invalid form_token"))?;
+    let age = now.unix_timestamp() - issued;
+    let auth = state.auth();
+    if age < auth.min_fill.whole_seconds() {
+        return Err(refuse(
+            "came back too fast to have been filled in by a person",
+        ));
+    }
+    if age > auth.form_ttl.whole_seconds() {
+        return Err(refuse("has expired"));
+    }
+    let verified = pow::verify(signer, &proof.challenge, proof.nonce, now.unix_timestamp())
+        .map_err(|e| refuse(&format!("is not valid ({e})")))?;
+    let expires = OffsetDateTime::from_unix_timestamp(verified.expires_unix).unwrap_or(now);
+    if !throttle::spend_challenge(&state.store, &verified.id, expires, now).await? {
+        return Err(refuse("was already used"));
+    }
+    Ok(())
+}
+
+/// The signed-in user and the CSRF token their page must echo.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedIn {
+    pub user: User,
+    pub csrf_token: String,
+}
+
+fn cookie_header(name: &str, value: &str, http_only: bool) -> HeaderValue {
+    let flags = if http_only { "; HttpOnly" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Secure; SameSite=Strict{flags}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn clearing_cookies(res: &mut Response) {
+    for name in [SESSION_COOKIE, CSRF_COOKIE] {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{name}=; Path=/; Secure; SameSite=Strict; HttpOnly; Max-Age=0"
+        )) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+}
+
+/// Starts a session and answers with its cookies.
+async fn start_session(
+    state: &AppState,
+    client: &Client,
+    user: User,
+    status: StatusCode,
+) -> ApiResult<Response> {
+    let session_secret = secret::random_token("");
+    let now = state.clock.now();
+    sessions::create(
+        &state.store,
+        &client.actor(Some(user.id)),
+        user.id,
+        &secret::digest(&session_secret),
+        now,
+    )
+    .await?;
+    let csrf = csrf_token(state, &session_secret);
+    let mut res = (
+        status,
+        Json(SignedIn {
+            user,
+            csrf_token: csrf.clone(),
+        }),
+    )
+        .into_response();
+    let h = res.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        cookie_header(SESSION_COOKIE, &session_secret, true),
+    );
+    h.append(header::SET_COOKIE, cookie_header(CSRF_COOKIE, &csrf, false));
+    Ok(res)
+}
+
+/// Gives the current session a new id (after a change of privilege) and new cookies.
+async fn renew_session(state: &AppState, session: Uuid, res: &mut Response) -> ApiResult<()> {
+    let session_secret = secret::random_token("");
+    sessions::rotate(&state.store, session, &secret::digest(&session_secret)).await?;
+    let csrf = csrf_token(state, &session_secret);
+    let h = res.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        cookie_header(SESSION_COOKIE, &session_secret, true),
+    );
+    h.append(header::SET_COOKIE, cookie_header(CSRF_COOKIE, &csrf, false));
+    Ok(())
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    client: Client,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let mut reg: Registration = decode(body)?;
+    check_proof(&state, &reg.proof).await?;
+    reg.normalise();
+    reg.validate(&state.auth().terms_version)
+        .map_err(ApiError::Invalid)?;
+    let organisation: Organisation = decode(serde_json::json!({
+        "slug": reg.organisation.slug,
+        "legal_name": reg.organisation.legal_name,
+        "country": reg.organisation.country,
+        "default_language": reg.language,
+    }))?;
+    let password_hash = state
+        .security
+        .passwords
+        .hash(&reg.password)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let account = NewAccount {
+        username: reg.username,
+        email: reg.email,
+        display_name: reg.display_name,
+        language: reg.language,
+        password_hash,
+        organisation,
+        consents: vec![
+            ("terms", reg.terms_version.clone()),
+            ("dpa", reg.terms_version),
+        ],
+    };
+    let (user, _org) = accounts::register(
+        &state.store,
+        &client.actor(None),
+        account,
+        state.clock.now(),
+    )
+    .await?;
+    start_session(&state, &client, user, StatusCode::CREATED).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// Username or e-mail address.
+    pub login: String,
+    pub password: String,
+    /// The current code of the authenticator app, or one backup code, when two-factor
+    /// authentication is on.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+fn lock_error(until: OffsetDateTime, now: OffsetDateTime) -> ApiError {
+    ApiError::TooManyRequests((until - now).whole_seconds().max(1) as u64)
+}
+
+/// Checks a login's password and second factor, with the per-account and per-address
+/// back-off. Unknown users cost the same bcrypt work and get the same answer.
+pub(crate) async fn verify_login(
+    state: &AppState,
+    client: &Client,
+    login: &str,
+    password: &str,
+    code: Option<&str>,
+) -> ApiResult<Credentials> {
+    let now = state.clock.now();
+    let account_key = format!("acct:{}", login.trim().to_ascii_lowercase());
+    let ip_key = format!("ip:{}", client.ip);
+    for key in [&account_key, &ip_key] {
+        if let Some(until) = throttle::locked_until(&state.store, key, now).await? {
+            return Err(lock_error(until, now));
+        }
+    }
+    let found = accounts::by_login(&state.store, login).await?;
+    let passwords = &state.security.passwords;
+    let ok = match found.as_ref().and_then(|c| c.password_hash.as_deref()) {
+        Some(hash) => passwords.verify(password, hash),
+        None => passwords.verify_nobody(password),
+    };
+    let backoff = state.auth().backoff;
+    // Many people can share one address (an office, a VPN): it gets more room than an account.
+    let ip_backoff = throttle::Backoff {
+        free: backoff.free * 4,
+        ..backoff
+    };
+    let Some(creds) = found.filter(|_| ok) else {
+        throttle::fail(&state.store, &account_key, backoff, now).await?;
+        throttle::fail(&state.store, &ip_key, ip_backoff, now).await?;
+        if let Some(user) = accounts::by_login(&state.store, login)
+            .await?
+            .map(|c| c.user.id)
+        {
+            audit::record(
+                &state.store,
+                &client.actor(Some(user)),
+                Event::account("login.failed", Some(user)),
+                now,
+            )
+            .await?;
+        }
+        return Err(ApiError::BadCredentials);
+    };
+    if creds.user.two_factor_enabled {
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Err(ApiError::TwoFactorNeeded(
+                "Enter the code from your authenticator app, or a backup code.".into(),
+            ));
+        };
+        if !second_factor(state, client, &creds, code).await? {
+            throttle::fail(&state.store, &account_key, backoff, now).await?;
+            return Err(ApiError::TwoFactorNeeded(
+                "That code is wrong or was already used; enter the current code.".into(),
+            ));
+        }
+    }
+    throttle::clear(&state.store, &account_key).await?;
+    if let Some(hash) = creds.password_hash.as_deref()
+        && passwords.needs_rehash(hash)
+        && let Ok(new) = passwords.hash(password)
+    {
+        accounts::rehash_password(&state.store, creds.user.id, hash, new).await?;
+    }
+    Ok(creds)
+}
+
+fn totp_context(user: Uuid) -> String {
+    format!("users.totp_secret:{user}")
+}
+
+fn backup_hash(state: &AppState, code: &str) -> String {
+    let normal: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    state.security.signer.mac("backup-code", &normal)
+}
+
+/// A TOTP code (each time step once only) or an unused backup code.
+async fn second_factor(
+    state: &AppState,
+    client: &Client,
+    creds: &Credentials,
+    code: &str,
+) -> ApiResult<bool> {
+    let user = creds.user.id;
+    let Some(sealed) = creds.totp_secret.as_deref() else {
+        return Ok(false);
+    };
+    let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()) {
+        let secret = state
+            .security
+            .keys
+            .decrypt(Category::Totp, &totp_context(user), sealed)
+            .map_err(|e| ApiError::Internal(format!("TOTP secret: {e}")))?;
+        let now = state.clock.now().unix_timestamp().max(0) as u64;
+        let Some(step) = totp::matching_step(&secret, &digits, now) else {
+            return Ok(false);
+        };
+        if accounts::use_totp_step(&state.store, user, step as i64).await? {
+            return Ok(true);
+        }
+        audit::record(
+            &state.store,
+            &client.actor(Some(user)),
+            Event::account("two_factor.code_reused", Some(user)),
+            state.clock.now(),
+        )
+        .await?;
+        return Ok(false);
+    }
+    Ok(accounts::use_backup_code(
+        &state.store,
+        &client.actor(Some(user)),
+        user,
+        &backup_hash(state, code),
+        state.clock.now(),
+    )
+    .await?)
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    client: Client,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let login: Login = decode(body)?;
+    let creds = verify_login(
+        &state,
+        &client,
+        &login.login,
+        &login.password,
+        login.code.as_deref(),
+    )
+    .await?;
+    start_session(&state, &client, creds.user, StatusCode::OK).await
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    client: Client,
+    who: Principal,
+) -> ApiResult<Response> {
+    if let Some(id) = who.session_id() {
+        sessions::revoke(
+            &state.store,
+            &client.actor(Some(who.user_id)),
+            who.user_id,
+            id,
+            state.clock.now(),
+        )
+        .await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    clearing_cookies(&mut res);
+    Ok(res)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reauth {
+    pub password: String,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// Proves, again, that the person at the keyboard is the account holder.
+pub async fn reauth(
+    State(state): State<AppState>,
+    client: Client,
+    who: Principal,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    let r: Reauth = decode(body)?;
+    let Some(session) = who.session_id() else {
+        return Err(ApiError::Forbidden(
+            "Re-authentication is for browser sessions.".into(),
+        ));
+    };
+    let user = accounts::get(&state.store, who.user_id).await?;
+    let login = user.username.clone().unwrap_or(user.email.clone());
+    verify_login(&state, &client, &login, &r.password, r.code.as_deref()).await?;
+    sessions::mark_reauthenticated(&state.store, session, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sensitive account changes need a browser session with a fresh proof of identity.
+fn require_fresh(state: &AppState, who: &Principal) -> ApiResult<Uuid> {
+    match who.credential {
+        Credential::Session { id, reauth_at } => {
+            if reauth_at.is_some_and(|t| state.clock.now() - t <= state.auth().reauth_window) {
+                Ok(id)
+            } else {
+                Err(ApiError::ReauthRequired)
+            }
+        }
+        _ => Err(ApiError::Forbidden(
+            "Account security is changed in a browser session, not with a token.".into(),
+        )),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub user: User,
+    pub organisations: Vec<Membership>,
+    pub backup_codes_left: i64,
+}
+
+pub async fn me(State(state): State<AppState>, who: Principal) -> ApiResult<Json<Me>> {
+    Ok(Json(Me {
+        user: accounts::get(&state.store, who.user_id).await?,
+        organisations: accounts::memberships(&state.store, who.user_id).await?,
+        backup_codes_left: accounts::backup_codes_left(&state.store, who.user_id).await?,
+    }))
+}
+
+pub async fn update_me(
+    State(state): State<AppState>,
+    client: Client,
+    who: Principal,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<User>> {
+    let mut change: ProfileChange = decode(body)?;
+    change.normalise();
+    change.validate().map_err(ApiError::Invalid)?;
+    Ok(Json(
+        accounts::update_profile(
+            &state.store,
+            &client.actor(Some(who.user_id)),
+            who.user_id,
+            change,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+pub async fn my_orgs(
+    State(state): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<Membership>>> {
+    Ok(Json(
+        accounts::memberships(&state.store, who.user_id).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    client: Client,
+    who: Principal,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let change: PasswordChange = decode(body)?;
+    let Some(session) = who.session_id() else {
+        return Err(ApiError::Forbidden(
+            "Account security is changed in a browser session, not with a token.".into(),
+        ));
+    };
+    let creds = accounts::credentials(&state.store, who.user_id).await?;
+    let current_ok = creds
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| state.security.passwords.verify(&change.current_password, h));
+    if !current_ok {
+        return Err(ApiError::Invalid(Violations::single(
+            "current_password",
+            "matches",
+            "current_password is not your current password.",
+        )));
+    }
+    let u = &creds.user;
+    let mut v = Violations::new();
+    let inputs = [
+        u.username.as_deref().unwrap_or_default(),
+        u.email.as_str(),
+        u.display_name.as_deref().unwrap_or_default(),
+        "pactum",
+    ];
+    check_password(&mut v, "new_password", &change.new_password, &inputs);
+    v.into_result().map_err(ApiError::Invalid)?;
+    let hash = state
+        .security
+        .passwords
+        .hash(&change.new_password)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    accounts::set_password(
+        &state.store,
+        &client.actor(Some(u.id)),
+        u.id,
+        hash,
+        Some(session),
+        state.clock.now(),
+    )
+    .await?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    renew_session(&state, session, &mut res).await?;
+    Ok(res)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    #[serde(flatten)]
+    pub session: Session,
+    /// True for the session this request came with.
+    pub current: bool,
+}
+
+pub async fn my_sessions(
+    State(state): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<SessionView>>> {
+    let list = sessions::list(
+        &state.store,
+        who.user_id,
+        state.auth().session,
+        state.clock.now(),
+    )
+    .await?;
+    let current = who.session_id();
+    Ok(Json(
+        list.into_iter()
+            .map(|s| SessionView {
+                current: Some(s.id) == current,
+                session: s,
+            })
+            .collect(),
+    ))
+}
+
+pub async fn end_session(
+    State(state): State<AppState>,
+    client: Client,
+    who: Principal,
+    Path(p): Path<std::collections::HashMap<String, String>>,
+) -> ApiResult<StatusCode> {
+    let id = path_id(&p, "id", "Session")?;
+    sessions::revoke(
+        &state.store,
+        &client.actor(Some(who.user_id)),
+        who.user_id,
+        id,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new authenticator secret to scan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Enrolment {
+    /// Base32, for typing in by hand.
+    pub secret: String,
+    pub otpauth_uri: String,
+    /// The QR code of `otpauth_uri`, as an SVG image.
+    pub qr_svg: String,
+}
+
+pub async fn start_two_factor(
+    State(state): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Enrolment>> {
+    require_fresh(&state, &who)?;
+    let user = accounts::get(&state.store, who.user_id).await?;
+    if user.two_factor_enabled {
+        return Err(ApiError::Conflict {
+            field: "two_factor".into(),
+            message:
+                "two-factor authentication is already on; turn it off first to enrol a new device."
+                    .into(),
+        });
+    }
+    let secret = totp::new_secret();
+    let sealed = state
+        .security
+        .keys
+        .encrypt(Category::Totp, &pending_context(user.id), &secret)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    accounts::set_totp_pending(&state.store, user.id, Some(sealed)).await?;
+    let account = user.username.clone().unwrap_or(user.email.clone());
+    let uri = totp::otpauth_uri("Pactum", &account, &secret);
+    Ok(Json(Enrolment {
+        secret: totp::base32(&secret),
+        qr_svg: totp::qr_svg(&uri),
+        otpauth_uri: uri,
+    }))
+}
+
+fn pending_context(user: Uuid) -> String {
+    format!("users.totp_pending:{user}")
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeBody {
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BackupCodes {
+    /// Ten single-use codes, shown once.
+    pub backup_codes: Vec<String>,
+}
+
+fn new_backup_codes(state: &AppState) -> (Vec<String>, Vec<String>) {
+    let codes: Vec<String> = (0..10).map(|_| secret::human_code(10)).collect();
+    let hashes = codes.iter().map(|c| backup_hash(state, c)).collect();
+    (codes, hashes)
+}
+
+pub async fn confirm_two_factor(
+    State(state): State<AppState>,
+    client: Client,
+    who: Principal,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let session = require_fresh(&state, &who)?;
+    let body: CodeBody = decode(body)?;
+    let creds = accounts::credentials(&state.store, who.user_id).await?;
+    let Some(pending) = creds.totp_pending.as_deref() else {
+        return Err(ApiError::Conflict {
+            field: "code".into(),
+            message: "no enrolment is waiting; start one with POST /api/v1/me/two-factor.".into(),
+        });
+    };
+    let keys = &state.security.keys;
+    let secret = keys
+        .decrypt(Category::Totp, &pending_context(who.user_id), pending)
+        .map_err(|e| ApiError::Internal(format!("pending TOTP secret: {e}")))?;
+    let now = state.clock.now().unix_timestamp().max(0) as u64;
+    let Some(step) = totp::matching_step(&secret, body.code.trim(), now) else {
+        return Err(ApiError::Invalid(Violations::single(
+            "code",
+            "totp",
+            "code does not match: enter the 6-digit code your app shows now.",
+        )));
+    };
+    let sealed = keys
+        .encrypt(Category::Totp, &totp_context(who.user_id), &secret)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (codes, hashes) = new_backup_codes(&state);
+    accounts::enable_totp(
+        &state.store,
+        &client.actor(Some(who.user_id)),
+        who.user_id,
+        sealed,
+        step as i64,
+        &hashes,
+        Some(session),
+        state.clock.now(),
+    )
+    .await?;
+    let mut res = Json(BackupCodes {
+        backup_codes: codes,
+    })
+    .into_response();
+    renew_session(&state, session, &mut res).await?;
+    Ok(res)
+}
+
+async fn fresh_code(
+    state: &AppState,
+    client: &Client,
+    who: &Principal,
+    code: &str,
+) -> ApiResult<()> {
+    let creds = accounts::credentials(&state.store, who.user_id).await?;
+    if !creds.user.two_factor_enabled {
+        return Err(ApiError::Conflict {
+            field: "two_factor".into(),
+            message: "two-factor authentication is not on.".into(),
+        });
+    }
+    if !second_factor(state, client, &creds, code).await? {
+        return Err(ApiError::Invalid(Violations::single(
+            "code",
+            "totp",
+            "code is wrong or was already used: enter the code your app shows now.",
+        )));
+    }
+    Ok(())
+}
+
+pub async fn disable_two_factor(
+    State(state): State<AppState>,
+    client: Client,
+    who: Principal,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    require_fresh(&state, &who)?;
+    let body: CodeBody = decode(body)?;
+    fresh_code(&state, &client, &who, &body.code).await?;
+    accounts::disable_totp(
+        &state.store,
+        &client.actor(Some(who.user_id)),
+        who.user_id,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn renew_backup_codes(
+    State(state): State<AppState>,
+    client: Client,
+    who: Principal,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<BackupCodes>> {
+    require_fresh(&state, &who)?;
+    let body: CodeBody = decode(body)?;
+    fresh_code(&state, &client, &who, &body.code).await?;
+    let (codes, hashes) = new_backup_codes(&state);
+    accounts::replace_backup_codes(
+        &state.store,
+        &client.actor(Some(who.user_id)),
+        who.user_id,
+        &hashes,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(BackupCodes {
+        backup_codes: codes,
+    }))
+}
