@@ -605,7 +605,10 @@ const KEY_PREFIXES: &[(&[u8], usize)] = &[
     (b"ASIA", 16),
     (b"AIza", 30),
     (b"SG.", 40),
+    // Pactum's own: personal API tokens, access tokens, refresh tokens.
     (b"pct_", 32),
+    (b"pat_", 32),
+    (b"prt_", 32),
     (b"npm_", 30),
     (b"hf_", 30),
 ];

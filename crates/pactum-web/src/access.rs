@@ -52,6 +52,14 @@ pub fn rule(method: &Method, route: &str, collections: &[String]) -> Option<Rule
         ("POST", "/api/v1/auth/login" | "/api/v1/auth/token" | "/api/v1/auth/revoke") => {
             Rule::Public(Some(Bucket::Login))
         }
+        ("POST", "/api/v1/auth/password/forgot") => Rule::Public(Some(Bucket::Public)),
+        (
+            "POST",
+            "/api/v1/auth/verify-email"
+            | "/api/v1/auth/confirm-email"
+            | "/api/v1/auth/password/reset",
+        ) => Rule::Public(Some(Bucket::Login)),
+        ("POST", "/api/v1/me/email" | "/api/v1/me/verification") => Rule::User,
         ("POST", "/api/v1/auth/logout" | "/api/v1/auth/reauth") => Rule::User,
         ("GET" | "PATCH", "/api/v1/me") => Rule::User,
         ("POST", "/api/v1/me/password") => Rule::User,

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod error;
 pub mod extract;
 pub mod limit;
+pub mod mail;
 pub mod middleware;
 pub mod openapi;
 pub mod router;

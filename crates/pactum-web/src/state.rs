@@ -13,6 +13,7 @@ use time::Duration;
 
 use crate::clock::Clock;
 use crate::limit::Limits;
+use crate::mail::{Mailer, SmtpSettings};
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -29,6 +30,8 @@ pub struct Security {
     pub passwords: PasswordHasher,
     pub signer: Signer,
     pub limits: Limits,
+    /// `None` when no SMTP relay is configured: account mail is then logged as not sent.
+    pub mailer: Option<Mailer>,
 }
 
 /// Limits and switches of the HTTP layer.
@@ -39,6 +42,9 @@ pub struct WebSettings {
     /// Seconds a request may take before it is answered with 503.
     pub request_timeout_secs: u64,
     pub auth: AuthSettings,
+    /// Where people reach Pactum, for links in e-mail (`https://pactum.example.com`).
+    pub public_url: String,
+    pub smtp: Option<SmtpSettings>,
 }
 
 /// How people sign in and stay signed in.
@@ -97,6 +103,8 @@ impl Default for WebSettings {
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             auth: AuthSettings::default(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            smtp: None,
         }
     }
 }
@@ -113,6 +121,13 @@ impl AppState {
             passwords: PasswordHasher::new(ring.pepper(), settings.auth.bcrypt_cost),
             signer: Signer::new(ring.signing_key()),
             limits: Limits::new(&settings.auth),
+            mailer: settings.smtp.as_ref().and_then(|s| match Mailer::new(s) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    tracing::error!(error = %e, "account mail is off");
+                    None
+                }
+            }),
             keys,
         };
         Self {

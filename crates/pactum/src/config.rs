@@ -32,6 +32,12 @@ pub struct FileConfig {
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
+    /// Where people reach Pactum, for links in account e-mail.
+    pub public_url: Option<String>,
+    /// SMTP relay for account e-mail (verification, password reset, security notices).
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    pub smtp_from: Option<String>,
 }
 
 impl FileConfig {
@@ -56,6 +62,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
+    pub public_url: String,
+    pub smtp: Option<pactum_web::mail::SmtpSettings>,
 }
 
 /// Values given on the command line or in the environment (clap merges those two).
@@ -105,17 +113,33 @@ impl Settings {
             .map(PathBuf::from)
             .or(file.keys_file)
             .unwrap_or_else(|| data_dir.join("keys.toml"));
+        let bind = over
+            .bind
+            .or(file.bind)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let public_url = file.public_url.unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+            bail!("public_url must start with https:// (or http:// for a local test)");
+        }
+        let smtp = match (file.smtp_host, file.smtp_from) {
+            (Some(host), Some(from)) => Some(pactum_web::mail::SmtpSettings {
+                host,
+                port: file.smtp_port.unwrap_or(25),
+                from,
+            }),
+            (None, None) => None,
+            _ => bail!("smtp_host and smtp_from go together: set both, or neither"),
+        };
         Ok(Settings {
+            public_url,
+            smtp,
             keys_file,
             trusted_proxies: file.trusted_proxies.unwrap_or_default(),
             session_idle_minutes,
             session_absolute_hours,
             data_dir,
             database,
-            bind: over
-                .bind
-                .or(file.bind)
-                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            bind,
             log: over.log.or(file.log).unwrap_or_else(|| "info".into()),
             json_logs,
             max_body_bytes,
@@ -165,6 +189,15 @@ mod tests {
                 .expose()
                 .starts_with("sqlite:///srv/pactum/pactum.db")
         );
+    }
+
+    #[test]
+    fn the_example_file_is_valid() {
+        let file: FileConfig =
+            toml::from_str(include_str!("../../../pactum.example.toml")).unwrap();
+        let s = Settings::resolve(file, Overrides::default()).unwrap();
+        assert_eq!(s.session_idle_minutes, 30);
+        assert!(s.smtp.is_none());
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub fn web_settings(settings: &Settings) -> WebSettings {
     let mut web = WebSettings {
         max_body_bytes: settings.max_body_bytes,
         request_timeout_secs: settings.request_timeout_secs,
+        public_url: settings.public_url.clone(),
+        smtp: settings.smtp.clone(),
         ..WebSettings::default()
     };
     web.auth.trusted_proxies = settings.trusted_proxies.clone();

@@ -170,6 +170,13 @@ fn secrets() {
         Kind::ApiKey,
         "AKIAIOSFODNN7EXAMPLE",
     );
+    for token in [
+        "pct_Xq3vR0c9LmN2bT7yHk1sWd4eFg6jUa8pZo5iQx-_AB",
+        "pat_Xq3vR0c9LmN2bT7yHk1sWd4eFg6jUa8pZo5iQx-_AB",
+        "prt_Xq3vR0c9LmN2bT7yHk1sWd4eFg6jUa8pZo5iQx-_AB",
+    ] {
+        only(&format!("Bearer {token}"), Kind::ApiKey, token);
+    }
     only(
         "token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
         Kind::ApiKey,

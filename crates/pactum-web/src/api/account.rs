@@ -10,18 +10,19 @@ use pactum_crypto::{pow, secret, totp};
 use pactum_domain::account::{ProfileChange, Registration, check_password};
 use pactum_domain::organisation::Organisation;
 use pactum_domain::validation::Violations;
-use pactum_store::accounts::{self, Credentials, Membership, NewAccount, User};
+use pactum_store::accounts::{self, Credentials, EmailPurpose, Membership, NewAccount, User};
 use pactum_store::audit::{self, Event};
 use pactum_store::sessions::{self, Session};
 use pactum_store::throttle;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::{CSRF_COOKIE, Client, Credential, Principal, SESSION_COOKIE, csrf_token};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, decode, path_id};
+use crate::mail::{self, Change, Mail};
 use crate::state::AppState;
 
 /// A public form's anti-bot material.
@@ -204,6 +205,7 @@ pub async fn register(
         state.clock.now(),
     )
     .await?;
+    send_verification(&state, &user).await?;
     start_session(&state, &client, user, StatusCode::CREATED).await
 }
 
@@ -415,7 +417,7 @@ pub async fn reauth(
 }
 
 /// Sensitive account changes need a browser session with a fresh proof of identity.
-fn require_fresh(state: &AppState, who: &Principal) -> ApiResult<Uuid> {
+pub(crate) fn require_fresh(state: &AppState, who: &Principal) -> ApiResult<Uuid> {
     match who.credential {
         Credential::Session { id, reauth_at } => {
             if reauth_at.is_some_and(|t| state.clock.now() - t <= state.auth().reauth_window) {
@@ -530,6 +532,7 @@ pub async fn change_password(
         state.clock.now(),
     )
     .await?;
+    send_mail(&state, &u.email, mail::notice(u.language, Change::Password));
     let mut res = StatusCode::NO_CONTENT.into_response();
     renew_session(&state, session, &mut res).await?;
     Ok(res)
@@ -687,6 +690,11 @@ pub async fn confirm_two_factor(
         state.clock.now(),
     )
     .await?;
+    send_mail(
+        &state,
+        &creds.user.email,
+        mail::notice(creds.user.language, Change::TwoFactorOn),
+    );
     let mut res = Json(BackupCodes {
         backup_codes: codes,
     })
@@ -734,6 +742,12 @@ pub async fn disable_two_factor(
         state.clock.now(),
     )
     .await?;
+    let user = accounts::get(&state.store, who.user_id).await?;
+    send_mail(
+        &state,
+        &user.email,
+        mail::notice(user.language, Change::TwoFactorOff),
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -758,4 +772,293 @@ pub async fn renew_backup_codes(
     Ok(Json(BackupCodes {
         backup_codes: codes,
     }))
+}
+
+fn send_mail(state: &AppState, to: &str, mail: Mail) {
+    match &state.security.mailer {
+        Some(m) => m.send(to, mail),
+        None => tracing::warn!(
+            kind = mail.kind,
+            "account mail not sent: no SMTP relay is configured"
+        ),
+    }
+}
+
+fn link(state: &AppState, page: &str, token: &str) -> String {
+    format!(
+        "{}/{page}?token={token}",
+        state.settings.public_url.trim_end_matches('/')
+    )
+}
+
+/// Mails a fresh address-verification link.
+async fn send_verification(state: &AppState, user: &User) -> ApiResult<()> {
+    let token = secret::random_token("");
+    accounts::create_email_token(
+        &state.store,
+        user.id,
+        EmailPurpose::Verify,
+        &secret::digest(&token),
+        None,
+        Duration::hours(24),
+        state.clock.now(),
+    )
+    .await?;
+    send_mail(
+        state,
+        &user.email,
+        mail::verify_email(user.language, &link(state, "account/verify-email", &token)),
+    );
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    pub token: String,
+}
+
+fn bad_link() -> ApiError {
+    ApiError::Invalid(Violations::single(
+        "token",
+        "valid",
+        "token is unknown, used or expired: ask for a new link.",
+    ))
+}
+
+pub async fn verify_email(
+    State(state): State<AppState>,
+    client: Client,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    let t: TokenBody = decode(body)?;
+    let now = state.clock.now();
+    let (user, _) = accounts::take_email_token(
+        &state.store,
+        EmailPurpose::Verify,
+        &secret::digest(&t.token),
+        now,
+    )
+    .await?
+    .ok_or_else(bad_link)?;
+    accounts::mark_email_verified(&state.store, &client.actor(Some(user)), user, now).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sends a new verification link to the signed-in user.
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    who: Principal,
+) -> ApiResult<StatusCode> {
+    let user = accounts::get(&state.store, who.user_id).await?;
+    if !user.email_verified {
+        send_verification(&state, &user).await?;
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Forgot {
+    pub email: String,
+    pub proof: pactum_domain::account::FormProof,
+}
+
+/// Always the same answer, whether or not the address has an account.
+pub async fn forgot_password(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    let f: Forgot = decode(body)?;
+    check_proof(&state, &f.proof).await?;
+    let mut email = f.email;
+    pactum_domain::account::normalise_email(&mut email);
+    let mut v = Violations::new();
+    pactum_domain::account::check_email(&mut v, "email", &email);
+    v.into_result().map_err(ApiError::Invalid)?;
+    if let Some(c) = accounts::by_login(&state.store, &email).await?
+        && c.user.email == email
+    {
+        let token = secret::random_token("");
+        accounts::create_email_token(
+            &state.store,
+            c.user.id,
+            EmailPurpose::Reset,
+            &secret::digest(&token),
+            None,
+            Duration::hours(1),
+            state.clock.now(),
+        )
+        .await?;
+        send_mail(
+            &state,
+            &c.user.email,
+            mail::reset_password(
+                c.user.language,
+                &link(&state, "account/reset-password", &token),
+            ),
+        );
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reset {
+    pub token: String,
+    pub new_password: String,
+    /// Required when two-factor authentication is on: a reset never bypasses it.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    client: Client,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    let r: Reset = decode(body)?;
+    let now = state.clock.now();
+    let hash = secret::digest(&r.token);
+    let user = accounts::email_token_user(&state.store, EmailPurpose::Reset, &hash, now)
+        .await?
+        .ok_or_else(bad_link)?;
+    let creds = accounts::credentials(&state.store, user).await?;
+    let u = &creds.user;
+    let mut v = Violations::new();
+    let inputs = [
+        u.username.as_deref().unwrap_or_default(),
+        u.email.as_str(),
+        u.display_name.as_deref().unwrap_or_default(),
+        "pactum",
+    ];
+    check_password(&mut v, "new_password", &r.new_password, &inputs);
+    v.into_result().map_err(ApiError::Invalid)?;
+    if u.two_factor_enabled {
+        let Some(code) = r.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
+            return Err(ApiError::TwoFactorNeeded(
+                "Enter the code from your authenticator app, or a backup code: a password reset does not turn two-factor authentication off.".into(),
+            ));
+        };
+        if !second_factor(&state, &client, &creds, code).await? {
+            return Err(ApiError::TwoFactorNeeded(
+                "That code is wrong or was already used.".into(),
+            ));
+        }
+    }
+    accounts::take_email_token(&state.store, EmailPurpose::Reset, &hash, now)
+        .await?
+        .ok_or_else(bad_link)?;
+    let new_hash = state
+        .security
+        .passwords
+        .hash(&r.new_password)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    accounts::set_password(
+        &state.store,
+        &client.actor(Some(user)),
+        user,
+        new_hash,
+        None,
+        now,
+    )
+    .await?;
+    // The link proved the mailbox is theirs.
+    if !u.email_verified {
+        accounts::mark_email_verified(&state.store, &client.actor(Some(user)), user, now).await?;
+    }
+    send_mail(&state, &u.email, mail::notice(u.language, Change::Password));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailChange {
+    pub new_email: String,
+    /// The current password: changing the address is changing who can recover the account.
+    pub password: String,
+}
+
+/// Sends a confirmation link to the new address; the change happens when it is opened.
+pub async fn change_email(
+    State(state): State<AppState>,
+    who: Principal,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    let c: EmailChange = decode(body)?;
+    if who.session_id().is_none() {
+        return Err(ApiError::Forbidden(
+            "Account security is changed in a browser session, not with a token.".into(),
+        ));
+    }
+    let creds = accounts::credentials(&state.store, who.user_id).await?;
+    if !creds
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| state.security.passwords.verify(&c.password, h))
+    {
+        return Err(ApiError::Invalid(Violations::single(
+            "password",
+            "matches",
+            "password is not your current password.",
+        )));
+    }
+    let mut email = c.new_email;
+    pactum_domain::account::normalise_email(&mut email);
+    let mut v = Violations::new();
+    pactum_domain::account::check_email(&mut v, "new_email", &email);
+    v.into_result().map_err(ApiError::Invalid)?;
+    let token = secret::random_token("");
+    accounts::create_email_token(
+        &state.store,
+        who.user_id,
+        EmailPurpose::ChangeEmail,
+        &secret::digest(&token),
+        Some(email.clone()),
+        Duration::hours(24),
+        state.clock.now(),
+    )
+    .await?;
+    send_mail(
+        &state,
+        &email,
+        mail::verify_email(
+            creds.user.language,
+            &link(&state, "account/confirm-email", &token),
+        ),
+    );
+    Ok(StatusCode::ACCEPTED)
+}
+
+pub async fn confirm_email(
+    State(state): State<AppState>,
+    client: Client,
+    JsonBody(body): JsonBody,
+) -> ApiResult<StatusCode> {
+    let t: TokenBody = decode(body)?;
+    let now = state.clock.now();
+    let (user, new_email) = accounts::take_email_token(
+        &state.store,
+        EmailPurpose::ChangeEmail,
+        &secret::digest(&t.token),
+        now,
+    )
+    .await?
+    .ok_or_else(bad_link)?;
+    let new_email = new_email.ok_or_else(bad_link)?;
+    let before = accounts::get(&state.store, user).await?;
+    accounts::set_email(
+        &state.store,
+        &client.actor(Some(user)),
+        user,
+        new_email,
+        now,
+    )
+    .await?;
+    send_mail(
+        &state,
+        &before.email,
+        mail::notice(before.language, Change::Email),
+    );
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -11,6 +11,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub async fn export(caller: Caller, State(state): State<AppState>) -> ApiResult<Response> {
+    // The whole organisation in one file: in a browser, only just after a fresh sign-in
+    // proof. API clients are trusted with it through their token's export permission.
+    if caller.principal.session_id().is_some() {
+        crate::api::account::require_fresh(&state, &caller.principal)?;
+    }
     let doc = export::export(&state.store, caller.org_id()).await?;
     let body = doc
         .to_json()

@@ -15,7 +15,7 @@ use time::Duration;
 use tower::ServiceExt;
 
 use crate::on_both_backends;
-use crate::support::{NOW, Reply, TEST_KEYS, TestApp, TestDb};
+use crate::support::{NOW, Reply, SmtpSink, TEST_KEYS, TestApp, TestDb, test_settings};
 
 /// A browser: keeps the session and CSRF cookies it was given.
 #[derive(Default, Clone)]
@@ -263,7 +263,25 @@ async fn sessions_end_when_idle_or_old(db: TestDb) {
     let app = TestApp::new(db).await;
     let (user, password) = app.logins[0].clone();
     let (mut b, _) = Browser::login(&app, &user, &password).await;
-    app.clock.advance(Duration::minutes(29));
+    // A full export from a browser needs a recent proof of identity.
+    let export = "/api/v1/orgs/practions/export";
+    assert_eq!(b.send(&app, "GET", export, None, false).await.status, 200);
+    app.clock.advance(Duration::minutes(11));
+    let r = b.send(&app, "GET", export, None, false).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.body["type"], "/problems/reauth-required");
+    let r = b
+        .send(
+            &app,
+            "POST",
+            "/api/v1/auth/reauth",
+            Some(json!({"password": password})),
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(b.send(&app, "GET", export, None, false).await.status, 200);
+    app.clock.advance(Duration::minutes(18));
     assert_eq!(
         b.send(&app, "GET", "/api/v1/me", None, false).await.status,
         200
@@ -771,6 +789,184 @@ async fn secrets_are_not_stored_in_plain_form(db: TestDb) {
     }
 }
 
+fn token_in(message: &str, page: &str) -> String {
+    let start = message.find(&format!("{page}?token=")).unwrap() + page.len() + 7;
+    message[start..]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn account_mail_goes_out_over_smtp(db: TestDb) {
+    let sink = SmtpSink::start().await;
+    let mut settings = test_settings();
+    settings.public_url = "https://pactum.test".into();
+    settings.smtp = Some(pactum_web::mail::SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        from: "Pactum <pactum@pactum.test>".into(),
+    });
+    let app = TestApp::with_settings(db, settings).await;
+    let mut b = Browser::default();
+    let r = b
+        .send(
+            &app,
+            "POST",
+            "/api/v1/auth/register",
+            Some(registration(proof(&app).await, GOOD_PASSWORD)),
+            false,
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body["user"]["email_verified"], false);
+
+    // Verification, in the language chosen at registration.
+    let mail = sink
+        .message_to("jan@example.nl", "account/verify-email")
+        .await;
+    assert!(mail.contains("Bevestig uw e-mailadres"), "{mail}");
+    assert!(
+        mail.contains("https://pactum.test/account/verify-email?token="),
+        "{mail}"
+    );
+    let token = token_in(&mail, "account/verify-email");
+    let verify = |t: String| json!({"token": t});
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/verify-email",
+            None,
+            Some(verify(token.clone())),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/verify-email",
+            None,
+            Some(verify(token)),
+        )
+        .await;
+    assert_eq!(r.status, 422, "a link works once");
+    assert_eq!(
+        b.send(&app, "GET", "/api/v1/me", None, false).await.body["user"]["email_verified"],
+        true
+    );
+
+    // Reset: the same answer for unknown addresses, a link for known ones.
+    let forgot = |email: &str, proof: Value| json!({"email": email, "proof": proof});
+    let before = sink.count();
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/forgot",
+            None,
+            Some(forgot("nobody@example.nl", proof(&app).await)),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/forgot",
+            None,
+            Some(forgot("jan@example.nl", proof(&app).await)),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    let mail = sink
+        .message_to("jan@example.nl", "account/reset-password")
+        .await;
+    assert_eq!(
+        sink.count(),
+        before + 1,
+        "nothing went to the unknown address"
+    );
+    let token = token_in(&mail, "account/reset-password");
+    let reset = |p: &str| json!({"token": token, "new_password": p});
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            None,
+            Some(reset("jansen123456")),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.body["errors"][0]["field"], "new_password");
+    let new_password = "orbit-saffron-willow-93";
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            None,
+            Some(reset(new_password)),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            None,
+            Some(reset("another-fine-phrase-44")),
+        )
+        .await;
+    assert_eq!(r.status, 422, "a reset link works once");
+    assert_eq!(
+        b.send(&app, "GET", "/api/v1/me", None, false).await.status,
+        401,
+        "a reset signs out everywhere"
+    );
+    let notice = sink
+        .message_to(
+            "jan@example.nl",
+            "wachtwoord van uw Pactum-account is gewijzigd",
+        )
+        .await;
+    assert!(notice.contains("Beveiligingswijziging"));
+    let (_, r) = Browser::login(&app, "jan.jansen", GOOD_PASSWORD).await;
+    assert_eq!(r.status, 401);
+    let (mut b, r) = Browser::login(&app, "jan.jansen", new_password).await;
+    assert_eq!(r.status, 200);
+
+    // A new address is confirmed from that address; the old one hears about it.
+    let r = b
+        .send(
+            &app,
+            "POST",
+            "/api/v1/me/email",
+            Some(json!({"new_email": "jan@jansen.example", "password": new_password})),
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    let mail = sink
+        .message_to("jan@jansen.example", "account/confirm-email")
+        .await;
+    let token = token_in(&mail, "account/confirm-email");
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/confirm-email",
+            None,
+            Some(json!({"token": token})),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    sink.message_to(
+        "jan@example.nl",
+        "e-mailadres van uw Pactum-account is gewijzigd",
+    )
+    .await;
+    assert_eq!(
+        b.send(&app, "GET", "/api/v1/me", None, false).await.body["user"]["email"],
+        "jan@jansen.example"
+    );
+}
+
 on_both_backends!(
     registration_signs_in_and_csrf_guards_writes,
     sign_in_gives_one_answer_and_backs_off,
@@ -781,4 +977,5 @@ on_both_backends!(
     every_route_follows_the_role_matrix,
     audit_log_records_changes_and_detects_tampering,
     secrets_are_not_stored_in_plain_form,
+    account_mail_goes_out_over_smtp,
 );
