@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod records;
 pub mod schema;
 pub mod scope;
+pub mod sealed;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

@@ -82,6 +82,9 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage the encryption keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Find and redact personal data in text.
     #[command(subcommand)]
     Pii(PiiCommand),
@@ -165,6 +168,17 @@ pub enum UserCommand {
         /// The role in that organisation.
         #[arg(long, default_value = "owner")]
         role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new active key (per category) to the key file and re-encrypt every stored
+    /// secret under it, in batches; safe while Pactum serves.
+    Rotate {
+        /// Only these categories (totp, api_secrets, breach, request, files); all by default.
+        #[arg(long = "category")]
+        categories: Vec<String>,
     },
 }
 

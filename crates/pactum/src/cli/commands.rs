@@ -10,7 +10,8 @@ use pactum_store::scope::OrgId;
 use pactum_store::{organisations, tokens};
 
 use super::{
-    AuditCommand, Cli, Command, OrgCommand, PiiCommand, PolicyArg, TokenCommand, UserCommand,
+    AuditCommand, Cli, Command, KeysCommand, OrgCommand, PiiCommand, PolicyArg, TokenCommand,
+    UserCommand,
 };
 use crate::config::unknown_env_vars;
 use crate::server::{Application, init_logging, open_store};
@@ -170,6 +171,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("Created user {username} ({}).", user.id);
             println!("Password (shown once): {password}");
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Rotate { categories }) => {
+            let mut chosen = Vec::new();
+            for c in &categories {
+                chosen.push(pactum_crypto::keyring::Category::parse(c).with_context(|| {
+                    format!("--category must be one of totp, api_secrets, breach, request, files, not {c:?}")
+                })?);
+            }
+            let store = open_store(&settings).await?;
+            let report = crate::keys::rotate(&store, &settings.keys_file, &chosen).await?;
+            for (category, id) in &report.new_keys {
+                println!("{category}: key {id} is now active");
+            }
+            println!(
+                "Re-encrypted {} values ({} changed meanwhile; run again to move them).",
+                report.resealed, report.skipped
+            );
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

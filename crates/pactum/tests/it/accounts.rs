@@ -967,6 +967,86 @@ async fn account_mail_goes_out_over_smtp(db: TestDb) {
     );
 }
 
+async fn sealed_value(app: &TestApp, user: uuid::Uuid, column: &str) -> String {
+    use sqlx::Row;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {column} FROM users WHERE id = $1"
+    )))
+    .bind(user.to_string())
+    .fetch_one(app.db.store.pool())
+    .await
+    .unwrap();
+    row.try_get(column).unwrap()
+}
+
+async fn key_rotation_reencrypts_stored_secrets(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let id = accounts::by_login(&app.db.store, &user)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let (mut b, _) = Browser::login(&app, &user, &password).await;
+    assert_eq!(
+        b.send(&app, "POST", "/api/v1/me/two-factor", None, true)
+            .await
+            .status,
+        200
+    );
+    let secret = pending_secret(&app, id, "totp_pending").await;
+    let code = pactum_crypto::totp::code_at(&secret, totp_now(&app));
+    let r = b
+        .send(
+            &app,
+            "POST",
+            "/api/v1/me/two-factor/confirm",
+            Some(json!({"code": code})),
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let before = sealed_value(&app, id, "totp_secret").await;
+    assert_eq!(pactum_crypto::keyring::key_of(&before).unwrap().1, 1);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys.toml");
+    std::fs::write(&path, TEST_KEYS.as_str()).unwrap();
+    let report = pactum::keys::rotate(&app.db.store, &path, &[Category::Totp])
+        .await
+        .unwrap();
+    assert_eq!(report.new_keys, [("totp".to_owned(), 2)]);
+    assert_eq!((report.resealed, report.skipped), (1, 0));
+    let after = sealed_value(&app, id, "totp_secret").await;
+    assert_eq!(pactum_crypto::keyring::key_of(&after).unwrap().1, 2);
+    let context = format!("users.totp_secret:{id}");
+    let rotated = Keys::open(&path, false).unwrap();
+    assert_eq!(
+        rotated
+            .decrypt(Category::Totp, &context, &after)
+            .unwrap()
+            .to_vec(),
+        secret
+    );
+    // The old ring cannot read the new ciphertext, and the new ring still reads the old.
+    let old = Keys::from_toml(&TEST_KEYS).unwrap();
+    assert!(old.decrypt(Category::Totp, &context, &after).is_err());
+    assert_eq!(
+        rotated
+            .decrypt(Category::Totp, &context, &before)
+            .unwrap()
+            .to_vec(),
+        secret
+    );
+    // Values already under the active key are left alone.
+    let again = pactum::keys::rotate(&app.db.store, &path, &[Category::Breach])
+        .await
+        .unwrap();
+    assert_eq!(again.resealed, 0);
+    assert_eq!(sealed_value(&app, id, "totp_secret").await, after);
+}
+
 on_both_backends!(
     registration_signs_in_and_csrf_guards_writes,
     sign_in_gives_one_answer_and_backs_off,
@@ -978,4 +1058,5 @@ on_both_backends!(
     audit_log_records_changes_and_detects_tampering,
     secrets_are_not_stored_in_plain_form,
     account_mail_goes_out_over_smtp,
+    key_rotation_reencrypts_stored_secrets,
 );

@@ -180,6 +180,25 @@ fn export_import_export_through_the_cli() {
         a.path(),
     );
     assert!(token.trim().starts_with("pct_"));
+    let verified = run(&["audit", "verify"], a.path());
+    assert!(verified.contains("audit chains are intact"), "{verified}");
+    let rotated = run(&["keys", "rotate", "--category", "totp"], a.path());
+    assert!(rotated.contains("totp: key 2 is now active"), "{rotated}");
+    let keys = std::fs::read_to_string(a.path().join("keys.toml")).unwrap();
+    assert!(keys.contains("id = 2"), "the key file holds the new key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(a.path().join("keys.toml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the key file is readable by its owner only"
+        );
+    }
     let first = a.path().join("first.json");
     run(
         &["export", "--org", "acme", "-o", first.to_str().unwrap()],
