@@ -226,3 +226,40 @@ impl FromRequestParts<AppState> for Principal {
             .ok_or(ApiError::Unauthorized)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(peer: &str, forwarded: Option<&str>) -> Parts {
+        let mut req = axum::http::Request::builder().uri("/");
+        if let Some(f) = forwarded {
+            req = req.header("x-forwarded-for", f);
+        }
+        let (mut parts, ()) = req.body(()).unwrap_or_default().into_parts();
+        let addr: SocketAddr = format!("{peer}:40000")
+            .parse()
+            .unwrap_or(([0, 0, 0, 0], 0).into());
+        parts.extensions.insert(ConnectInfo(addr));
+        parts
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy = [ip("10.0.0.2")];
+        let spoofed = parts("203.0.113.9", Some("198.51.100.1"));
+        assert_eq!(Client::from_parts(&spoofed, &proxy).ip, ip("203.0.113.9"));
+        assert_eq!(Client::from_parts(&spoofed, &[]).ip, ip("203.0.113.9"));
+        // Through the proxy: the right-most address the proxy did not add itself.
+        let via = parts("10.0.0.2", Some("198.51.100.1, 192.0.2.7"));
+        assert_eq!(Client::from_parts(&via, &proxy).ip, ip("192.0.2.7"));
+        let chained = parts("10.0.0.2", Some("192.0.2.7, 10.0.0.2"));
+        assert_eq!(Client::from_parts(&chained, &proxy).ip, ip("192.0.2.7"));
+        let garbage = parts("10.0.0.2", Some("not-an-address"));
+        assert_eq!(Client::from_parts(&garbage, &proxy).ip, ip("10.0.0.2"));
+    }
+}

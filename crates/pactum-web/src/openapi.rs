@@ -101,6 +101,8 @@ struct Op<'a> {
     body: Option<RefOr<Schema>>,
     success: (&'a str, utoipa::openapi::Response),
     extra_params: Vec<utoipa::openapi::path::Parameter>,
+    /// Callable without signing in (the account forms).
+    public: bool,
 }
 
 fn operation(op: Op<'_>) -> utoipa::openapi::path::Operation {
@@ -108,11 +110,22 @@ fn operation(op: Op<'_>) -> utoipa::openapi::path::Operation {
         .summary(Some(op.summary))
         .tag(op.tag)
         .parameters(Some(params_for(op.path).into_iter().chain(op.extra_params)))
-        .response(op.success.0, op.success.1)
-        .response("401", problem("No valid API token."))
-        .response("403", problem("The token's scope does not allow this."))
-        .response("404", problem("Not found in this organisation."))
-        .security(SecurityRequirement::new("token", Vec::<String>::new()));
+        .response(op.success.0, op.success.1);
+    b = if op.public {
+        b.response(
+            "429",
+            problem("Too many attempts from this address; see Retry-After."),
+        )
+    } else {
+        b.response("401", problem("Not signed in: no valid token or session."))
+            .response(
+                "403",
+                problem("Your role or the credential's scope does not allow this, or the CSRF token is missing."),
+            )
+            .response("404", problem("Not found in this organisation."))
+            .security(SecurityRequirement::new("token", Vec::<String>::new()))
+            .security(SecurityRequirement::new("session", Vec::<String>::new()))
+    };
     if let Some(schema) = op.body {
         b = b
             .request_body(Some(
@@ -188,6 +201,32 @@ pub fn document() -> OpenApi {
     add::<ApiToken>(&mut schemas);
     add::<IssuedToken>(&mut schemas);
     add::<Taxonomy>(&mut schemas);
+    {
+        use crate::api::account::*;
+        use crate::api::grant::*;
+        add::<FormTicket>(&mut schemas);
+        add::<pactum_domain::account::Registration>(&mut schemas);
+        add::<pactum_domain::account::ProfileChange>(&mut schemas);
+        add::<SignedIn>(&mut schemas);
+        add::<Login>(&mut schemas);
+        add::<Reauth>(&mut schemas);
+        add::<Grant>(&mut schemas);
+        add::<TokenPair>(&mut schemas);
+        add::<Revocation>(&mut schemas);
+        add::<TokenBody>(&mut schemas);
+        add::<Forgot>(&mut schemas);
+        add::<Reset>(&mut schemas);
+        add::<Me>(&mut schemas);
+        add::<pactum_store::accounts::User>(&mut schemas);
+        add::<pactum_store::accounts::Membership>(&mut schemas);
+        add::<PasswordChange>(&mut schemas);
+        add::<EmailChange>(&mut schemas);
+        add::<SessionView>(&mut schemas);
+        add::<Enrolment>(&mut schemas);
+        add::<CodeBody>(&mut schemas);
+        add::<BackupCodes>(&mut schemas);
+        add::<pactum_store::audit::AuditEvent>(&mut schemas);
+    }
 
     let mut paths = PathsBuilder::new();
     for c in registry().collections {
@@ -224,6 +263,7 @@ pub fn document() -> OpenApi {
                         body: None,
                         success: ("200", ok("A page of records.", page_of(&c.schema))),
                         extra_params: list_params,
+                        public: false,
                     }),
                 )
                 .operation(
@@ -241,6 +281,7 @@ pub fn document() -> OpenApi {
                             ),
                         ),
                         extra_params: vec![],
+                        public: false,
                     }),
                 )
                 .build(),
@@ -261,6 +302,7 @@ pub fn document() -> OpenApi {
                 body,
                 success,
                 extra_params: vec![],
+                public: false,
             })
         };
         paths = paths.path(
@@ -309,6 +351,7 @@ pub fn document() -> OpenApi {
             body: body.map(reference),
             success: (success.0, success.1),
             extra_params: vec![],
+            public: path.starts_with("/auth/") && !matches!(path, "/auth/logout" | "/auth/reauth"),
         });
         (full, method, op)
     };
@@ -416,10 +459,214 @@ pub fn document() -> OpenApi {
         fixed(
             "/orgs/{org}/tokens/{id}",
             HttpMethod::Delete,
-            "Revoke an API token (admin)",
+            "Revoke one of your API tokens",
             "token",
             None,
             ("204", no_content()),
+        ),
+        fixed(
+            "/orgs/{org}/audit",
+            HttpMethod::Get,
+            "The audit log, newest first (owner, admin, auditor); `format=csv` for a file. Filters: user_id, action, entity, from, to (RFC 3339), limit, offset",
+            "audit",
+            None,
+            ("200", ok("Events.", array_of("AuditEvent"))),
+        ),
+        fixed(
+            "/auth/form",
+            HttpMethod::Get,
+            "A public form's anti-bot ticket: signed start time and proof-of-work puzzle",
+            "account",
+            None,
+            ("200", ok("The ticket.", reference("FormTicket"))),
+        ),
+        fixed(
+            "/auth/register",
+            HttpMethod::Post,
+            "Create an account and its first organisation; signs in",
+            "account",
+            Some("Registration"),
+            (
+                "201",
+                ok(
+                    "Signed in; session and CSRF cookies are set.",
+                    reference("SignedIn"),
+                ),
+            ),
+        ),
+        fixed(
+            "/auth/login",
+            HttpMethod::Post,
+            "Sign in (browser session)",
+            "account",
+            Some("Login"),
+            (
+                "200",
+                ok(
+                    "Signed in; session and CSRF cookies are set.",
+                    reference("SignedIn"),
+                ),
+            ),
+        ),
+        fixed(
+            "/auth/logout",
+            HttpMethod::Post,
+            "End this session",
+            "account",
+            None,
+            ("204", no_content()),
+        ),
+        fixed(
+            "/auth/reauth",
+            HttpMethod::Post,
+            "Prove it is you again before a sensitive action",
+            "account",
+            Some("Reauth"),
+            ("204", no_content()),
+        ),
+        fixed(
+            "/auth/token",
+            HttpMethod::Post,
+            "Access and refresh tokens for an API client acting as a person",
+            "account",
+            Some("Grant"),
+            ("200", ok("The pair.", reference("TokenPair"))),
+        ),
+        fixed(
+            "/auth/revoke",
+            HttpMethod::Post,
+            "Sign an API client out (revokes the refresh token's family)",
+            "account",
+            Some("Revocation"),
+            ("204", no_content()),
+        ),
+        fixed(
+            "/auth/verify-email",
+            HttpMethod::Post,
+            "Confirm an e-mail address with the mailed token",
+            "account",
+            Some("TokenBody"),
+            ("204", no_content()),
+        ),
+        fixed(
+            "/auth/confirm-email",
+            HttpMethod::Post,
+            "Confirm a change of e-mail address with the mailed token",
+            "account",
+            Some("TokenBody"),
+            ("204", no_content()),
+        ),
+        fixed(
+            "/auth/password/forgot",
+            HttpMethod::Post,
+            "Mail a password-reset link (same answer whether or not the address is known)",
+            "account",
+            Some("Forgot"),
+            ("202", no_content()),
+        ),
+        fixed(
+            "/auth/password/reset",
+            HttpMethod::Post,
+            "Set a new password with the mailed token (and the 2FA code when on)",
+            "account",
+            Some("Reset"),
+            ("204", no_content()),
+        ),
+        fixed(
+            "/me",
+            HttpMethod::Get,
+            "Your account and organisations",
+            "me",
+            None,
+            ("200", ok("You.", reference("Me"))),
+        ),
+        fixed(
+            "/me",
+            HttpMethod::Patch,
+            "Change username, display name or language",
+            "me",
+            Some("ProfileChange"),
+            ("200", ok("You.", reference("User"))),
+        ),
+        fixed(
+            "/me/orgs",
+            HttpMethod::Get,
+            "Your organisations and roles",
+            "me",
+            None,
+            ("200", ok("Memberships.", array_of("Membership"))),
+        ),
+        fixed(
+            "/me/password",
+            HttpMethod::Post,
+            "Change your password (signs out your other sessions)",
+            "me",
+            Some("PasswordChange"),
+            ("204", no_content()),
+        ),
+        fixed(
+            "/me/email",
+            HttpMethod::Post,
+            "Change your e-mail address (confirmed from the new address)",
+            "me",
+            Some("EmailChange"),
+            ("202", no_content()),
+        ),
+        fixed(
+            "/me/verification",
+            HttpMethod::Post,
+            "Mail a new address-verification link",
+            "me",
+            None,
+            ("202", no_content()),
+        ),
+        fixed(
+            "/me/sessions",
+            HttpMethod::Get,
+            "Your live sessions",
+            "me",
+            None,
+            ("200", ok("Sessions.", array_of("SessionView"))),
+        ),
+        fixed(
+            "/me/sessions/{id}",
+            HttpMethod::Delete,
+            "End one of your sessions",
+            "me",
+            None,
+            ("204", no_content()),
+        ),
+        fixed(
+            "/me/two-factor",
+            HttpMethod::Post,
+            "Start two-factor enrolment: a secret and its QR code (needs a fresh sign-in)",
+            "me",
+            None,
+            ("200", ok("The enrolment.", reference("Enrolment"))),
+        ),
+        fixed(
+            "/me/two-factor/confirm",
+            HttpMethod::Post,
+            "Turn two-factor authentication on with a code; returns ten backup codes once",
+            "me",
+            Some("CodeBody"),
+            ("200", ok("Backup codes.", reference("BackupCodes"))),
+        ),
+        fixed(
+            "/me/two-factor/disable",
+            HttpMethod::Post,
+            "Turn two-factor authentication off with a fresh code",
+            "me",
+            Some("CodeBody"),
+            ("204", no_content()),
+        ),
+        fixed(
+            "/me/backup-codes",
+            HttpMethod::Post,
+            "Replace your backup codes (needs a fresh code)",
+            "me",
+            Some("CodeBody"),
+            ("200", ok("Backup codes.", reference("BackupCodes"))),
         ),
     ];
     let mut grouped: Vec<(String, PathItemBuilder)> = Vec::new();
@@ -457,9 +704,18 @@ pub fn document() -> OpenApi {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("An API token (pct_...) bound to one organisation, with scope read, write or admin."))
+                    .description(Some("A personal API token (pct_..., one organisation, scope read, write or admin) or an access token from /api/v1/auth/token (pat_...)."))
                     .build(),
             ),
+        )
+        .security_scheme(
+            "session",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "__Host-pactum_session",
+                    "The browser session; state-changing requests also need the X-CSRF-Token header.",
+                ),
+            )),
         )
         .build();
     OpenApiBuilder::new()
