@@ -768,8 +768,19 @@ pub async fn membership(store: &Store, user: Uuid, slug: &str) -> Result<Option<
     r.as_ref().map(membership_from).transpose()
 }
 
-/// The consent records of a user, oldest first: (document, version, accepted_at).
-pub async fn consents(store: &Store, user: Uuid) -> Result<Vec<(String, String, OffsetDateTime)>> {
+/// A recorded acceptance of one of Pactum's documents.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Consent {
+    /// `terms` or `dpa`.
+    pub document: String,
+    pub version: String,
+    #[serde(with = "serde_fmt")]
+    #[schema(value_type = String)]
+    pub accepted_at: OffsetDateTime,
+}
+
+/// The consent records of a user, oldest first.
+pub async fn consents(store: &Store, user: Uuid) -> Result<Vec<Consent>> {
     let rows = q(
         "SELECT document, version, accepted_at FROM consents WHERE user_id = $1 ORDER BY accepted_at, document",
         vec![user.into()],
@@ -779,11 +790,11 @@ pub async fn consents(store: &Store, user: Uuid) -> Result<Vec<(String, String, 
     .await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                row::text(r, "document")?,
-                row::text(r, "version")?,
-                row::ts(r, "accepted_at")?,
-            ))
+            Ok(Consent {
+                document: row::text(r, "document")?,
+                version: row::text(r, "version")?,
+                accepted_at: row::ts(r, "accepted_at")?,
+            })
         })
         .collect()
 }

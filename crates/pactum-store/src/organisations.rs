@@ -255,3 +255,31 @@ pub async fn update(
         data: org,
     })
 }
+
+/// Deletes the organisation and everything it holds (members, tokens, projects, the data
+/// map), in one transaction. Its audit events stay; the deletion itself is recorded on the
+/// accounts chain, since the organisation's own chain has no owner any more.
+pub async fn delete(store: &Store, actor: &Actor, id: OrgId, now: OffsetDateTime) -> Result<()> {
+    let now = timestamp::truncate(now);
+    let mut tx = store.write().await?;
+    let mut sql = Sql::new("DELETE FROM organisations WHERE id = ");
+    let p = sql.arg(id.0);
+    sql.push(&p);
+    if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
+        return Err(StoreError::NotFound("organisation"));
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            org: None,
+            action: "organisation.deleted",
+            entity: "organisation",
+            entity_id: Some(id.0),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

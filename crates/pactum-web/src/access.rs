@@ -69,6 +69,7 @@ pub fn rule(method: &Method, route: &str, collections: &[String]) -> Option<Rule
         ("POST", "/api/v1/me/two-factor/disable" | "/api/v1/me/backup-codes") => Rule::User,
         ("GET", "/api/v1/orgs/{org}") => Rule::Org(Read),
         ("PUT", "/api/v1/orgs/{org}") => Rule::Org(Manage),
+        ("DELETE", "/api/v1/orgs/{org}") => Rule::Org(Own),
         ("GET", "/api/v1/orgs/{org}/export") => Rule::Org(Export),
         ("GET", "/api/v1/orgs/{org}/audit") => Rule::Org(Audit),
         ("GET", "/api/v1/orgs/{org}/members" | "/api/v1/orgs/{org}/members/{id}") => {

@@ -226,6 +226,7 @@ pub fn document() -> OpenApi {
         add::<CodeBody>(&mut schemas);
         add::<BackupCodes>(&mut schemas);
         add::<pactum_store::audit::AuditEvent>(&mut schemas);
+        add::<pactum_store::accounts::Consent>(&mut schemas);
     }
 
     let mut paths = PathsBuilder::new();
@@ -382,6 +383,14 @@ pub fn document() -> OpenApi {
             "organisation",
             Some("Organisation"),
             ("200", ok("The organisation.", stored("Organisation"))),
+        ),
+        fixed(
+            "/orgs/{org}",
+            HttpMethod::Delete,
+            "Delete the organisation and all its data (owner, browser session with a fresh sign-in; `confirm` = the slug)",
+            "organisation",
+            None,
+            ("204", no_content()),
         ),
         fixed(
             "/orgs/{org}/export",

@@ -124,7 +124,9 @@ pub fn router(state: AppState) -> Router {
         .route("/taxonomies", get(taxonomies::get))
         .route(
             "/orgs/{org}",
-            get(organisation::get).put(organisation::replace),
+            get(organisation::get)
+                .put(organisation::replace)
+                .delete(organisation::delete),
         )
         .route("/orgs/{org}/export", get(export::export))
         .route("/orgs/{org}/members", get(members::list).post(members::add))

@@ -437,6 +437,8 @@ pub struct Me {
     pub user: User,
     pub organisations: Vec<Membership>,
     pub backup_codes_left: i64,
+    /// The terms and DPA versions you accepted, and when.
+    pub consents: Vec<pactum_store::accounts::Consent>,
 }
 
 pub async fn me(State(state): State<AppState>, who: Principal) -> ApiResult<Json<Me>> {
@@ -444,6 +446,7 @@ pub async fn me(State(state): State<AppState>, who: Principal) -> ApiResult<Json
         user: accounts::get(&state.store, who.user_id).await?,
         organisations: accounts::memberships(&state.store, who.user_id).await?,
         backup_codes_left: accounts::backup_codes_left(&state.store, who.user_id).await?,
+        consents: accounts::consents(&state.store, who.user_id).await?,
     }))
 }
 

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use http_body_util::BodyExt;
 use pactum_crypto::keyring::{Category, Keys};
 use pactum_domain::access::{Permission, TokenScope, allows};
-use pactum_domain::organisation::Member;
+use pactum_domain::organisation::{Member, MemberRole};
 use pactum_store::audit::{self, Actor};
 use pactum_store::scope::OrgId;
 use pactum_store::{accounts, members, organisations};
@@ -217,8 +217,14 @@ async fn registration_signs_in_and_csrf_guards_writes(db: TestDb) {
     // Consent to the terms and the DPA is on record with the version shown.
     let user = uuid::Uuid::parse_str(me.body["user"]["id"].as_str().unwrap()).unwrap();
     let consents = accounts::consents(&app.db.store, user).await.unwrap();
-    let docs: Vec<&str> = consents.iter().map(|c| c.0.as_str()).collect();
+    let docs: Vec<&str> = consents.iter().map(|c| c.document.as_str()).collect();
     assert_eq!(docs, ["dpa", "terms"]);
+    assert!(
+        consents
+            .iter()
+            .all(|c| c.version == pactum_web::state::TERMS_VERSION)
+    );
+    assert_eq!(me.body["consents"].as_array().unwrap().len(), 2);
 
     // Unknown fields are refused.
     let r = b
@@ -1220,6 +1226,113 @@ fn every_documented_route_has_an_access_rule() {
     );
 }
 
+async fn only_an_owner_deletes_an_organisation_after_a_fresh_sign_in(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let store = &app.db.store;
+    let org = OrgId(organisations::by_slug(store, "practions").await.unwrap().id);
+    let (owner, password) = app.logins[0].clone();
+    let hasher = pactum_crypto::password::PasswordHasher::new(
+        Keys::from_toml(&TEST_KEYS).unwrap().current().pepper(),
+        4,
+    );
+    accounts::create_user(
+        store,
+        &Actor::system(),
+        "anne.admin",
+        "anne@practions.example",
+        None,
+        hasher.hash("admin-password-quilt-7").unwrap(),
+        NOW,
+    )
+    .await
+    .unwrap();
+    members::add(
+        store,
+        &Actor::system(),
+        org,
+        Member {
+            email: "anne@practions.example".into(),
+            display_name: None,
+            role: MemberRole::Admin,
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    let url = "/api/v1/orgs/practions?confirm=practions";
+    let (mut admin, r) = Browser::login(&app, "anne.admin", "admin-password-quilt-7").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        admin.send(&app, "DELETE", url, None, true).await.status,
+        403
+    );
+
+    let (mut b, _) = Browser::login(&app, &owner, &password).await;
+    let r = b
+        .send(&app, "DELETE", "/api/v1/orgs/practions", None, true)
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.body["errors"][0]["field"], "confirm");
+    let r = b
+        .send(
+            &app,
+            "DELETE",
+            "/api/v1/orgs/practions?confirm=locaverdi",
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        app.send("DELETE", url, Some(&app.practions), None)
+            .await
+            .status,
+        403,
+        "not with a token"
+    );
+    app.clock.advance(Duration::minutes(11));
+    let r = b.send(&app, "DELETE", url, None, true).await;
+    assert_eq!(r.body["type"], "/problems/reauth-required");
+    let r = b
+        .send(
+            &app,
+            "POST",
+            "/api/v1/auth/reauth",
+            Some(json!({"password": password})),
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(b.send(&app, "DELETE", url, None, true).await.status, 204);
+
+    assert_eq!(
+        b.send(&app, "GET", "/api/v1/orgs/practions", None, false)
+            .await
+            .status,
+        404
+    );
+    assert!(organisations::by_slug(store, "practions").await.is_err());
+    assert_eq!(
+        app.get("/api/v1/orgs/locaverdi/projects", &app.locaverdi)
+            .await
+            .status,
+        200
+    );
+    let owner_id = accounts::by_login(store, &owner)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    assert!(
+        audit_actions(&app, owner_id)
+            .await
+            .contains(&"organisation.deleted".to_owned())
+    );
+    let reports = audit::verify(store).await.unwrap();
+    assert!(reports.iter().all(|r| r.problem.is_none()), "{reports:?}");
+}
+
 on_both_backends!(
     registration_signs_in_and_csrf_guards_writes,
     sign_in_gives_one_answer_and_backs_off,
@@ -1234,4 +1347,5 @@ on_both_backends!(
     key_rotation_reencrypts_stored_secrets,
     sessions_are_listed_and_revoked_and_passwords_changed,
     public_routes_are_rate_limited_per_address,
+    only_an_owner_deletes_an_organisation_after_a_fresh_sign_in,
 );
