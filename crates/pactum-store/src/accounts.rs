@@ -454,6 +454,23 @@ pub async fn take_email_token(
         .transpose()
 }
 
+/// When the user's newest e-mail token of this purpose was made, if any: a second mail
+/// within a short while is not sent, so nobody can flood a mailbox through Pactum.
+pub async fn last_email_token_at(
+    store: &Store,
+    user: Uuid,
+    purpose: EmailPurpose,
+) -> Result<Option<OffsetDateTime>> {
+    let r = q(
+        "SELECT MAX(created_at) AS t FROM email_tokens WHERE user_id = $1 AND purpose = $2",
+        vec![user.into(), purpose.as_str().into()],
+    )
+    .query()
+    .fetch_one(store.pool())
+    .await?;
+    row::opt_ts(&r, "t")
+}
+
 /// Looks up, without using it, whether a token is live (to show the reset form).
 pub async fn email_token_user(
     store: &Store,

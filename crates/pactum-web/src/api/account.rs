@@ -235,14 +235,19 @@ pub(crate) async fn verify_login(
     code: Option<&str>,
 ) -> ApiResult<Credentials> {
     let now = state.clock.now();
-    let account_key = format!("acct:{}", login.trim().to_ascii_lowercase());
+    let found = accounts::by_login(&state.store, login).await?;
+    // One counter per account, whichever of username or address is typed; unknown names
+    // get a counter of their own so they answer exactly like known ones.
+    let account_key = match &found {
+        Some(c) => format!("user:{}", c.user.id),
+        None => format!("acct:{}", login.trim().to_ascii_lowercase()),
+    };
     let ip_key = format!("ip:{}", client.ip);
     for key in [&account_key, &ip_key] {
         if let Some(until) = throttle::locked_until(&state.store, key, now).await? {
             return Err(lock_error(until, now));
         }
     }
-    let found = accounts::by_login(&state.store, login).await?;
     let passwords = &state.security.passwords;
     let ok = match found.as_ref().and_then(|c| c.password_hash.as_deref()) {
         Some(hash) => passwords.verify(password, hash),
@@ -254,13 +259,11 @@ pub(crate) async fn verify_login(
         free: backoff.free * 4,
         ..backoff
     };
+    let known = found.as_ref().map(|c| c.user.id);
     let Some(creds) = found.filter(|_| ok) else {
         throttle::fail(&state.store, &account_key, backoff, now).await?;
         throttle::fail(&state.store, &ip_key, ip_backoff, now).await?;
-        if let Some(user) = accounts::by_login(&state.store, login)
-            .await?
-            .map(|c| c.user.id)
-        {
+        if let Some(user) = known {
             audit::record(
                 &state.store,
                 &client.actor(Some(user)),
@@ -860,6 +863,9 @@ pub async fn resend_verification(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// At most one reset mail per account this often, whatever the number of requests.
+const RESET_MAIL_EVERY: Duration = Duration::minutes(2);
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Forgot {
@@ -879,8 +885,12 @@ pub async fn forgot_password(
     let mut v = Violations::new();
     pactum_domain::account::check_email(&mut v, "email", &email);
     v.into_result().map_err(ApiError::Invalid)?;
+    let now = state.clock.now();
     if let Some(c) = accounts::by_login(&state.store, &email).await?
         && c.user.email == email
+        && accounts::last_email_token_at(&state.store, c.user.id, EmailPurpose::Reset)
+            .await?
+            .is_none_or(|t| now - t >= RESET_MAIL_EVERY)
     {
         let token = secret::random_token("");
         accounts::create_email_token(
@@ -943,7 +953,13 @@ pub async fn reset_password(
                 "Enter the code from your authenticator app, or a backup code: a password reset does not turn two-factor authentication off.".into(),
             ));
         };
+        // The same back-off as signing in: a mailed link is no way around it.
+        let key = format!("user:{user}");
+        if let Some(until) = throttle::locked_until(&state.store, &key, now).await? {
+            return Err(lock_error(until, now));
+        }
         if !second_factor(&state, &client, &creds, code).await? {
+            throttle::fail(&state.store, &key, state.auth().backoff, now).await?;
             return Err(ApiError::TwoFactorNeeded(
                 "That code is wrong or was already used.".into(),
             ));

@@ -890,6 +890,18 @@ async fn account_mail_goes_out_over_smtp(db: TestDb) {
         before + 1,
         "nothing went to the unknown address"
     );
+    // Asking again at once sends nothing more: a mailbox cannot be flooded.
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/forgot",
+            None,
+            Some(forgot("jan@example.nl", proof(&app).await)),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(sink.count(), before + 1);
     let token = token_in(&mail, "account/reset-password");
     let reset = |p: &str| json!({"token": token, "new_password": p});
     let r = app
@@ -1333,6 +1345,83 @@ async fn only_an_owner_deletes_an_organisation_after_a_fresh_sign_in(db: TestDb)
     assert!(reports.iter().all(|r| r.problem.is_none()), "{reports:?}");
 }
 
+async fn a_password_reset_does_not_bypass_two_factor(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let id = accounts::by_login(&app.db.store, &user)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let (mut b, _) = Browser::login(&app, &user, &password).await;
+    assert_eq!(
+        b.send(&app, "POST", "/api/v1/me/two-factor", None, true)
+            .await
+            .status,
+        200
+    );
+    let secret = pending_secret(&app, id, "totp_pending").await;
+    let code = pactum_crypto::totp::code_at(&secret, totp_now(&app));
+    let r = b
+        .send(
+            &app,
+            "POST",
+            "/api/v1/me/two-factor/confirm",
+            Some(json!({"code": code})),
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    // A reset link, as the mail would carry it.
+    let token = "reset-link-token-for-the-test";
+    accounts::create_email_token(
+        &app.db.store,
+        id,
+        accounts::EmailPurpose::Reset,
+        &pactum_crypto::secret::digest(token),
+        None,
+        Duration::hours(1),
+        NOW,
+    )
+    .await
+    .unwrap();
+    let reset = |code: Option<String>| json!({"token": token, "new_password": "juniper-anchor-falcon-26", "code": code});
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            None,
+            Some(reset(None)),
+        )
+        .await;
+    assert_eq!(r.status, 401);
+    assert_eq!(r.body["type"], "/problems/two-factor-needed");
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            None,
+            Some(reset(Some("000000".into()))),
+        )
+        .await;
+    assert_eq!(r.status, 401);
+    app.clock.advance(Duration::seconds(30));
+    let code = pactum_crypto::totp::code_at(&secret, totp_now(&app));
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            None,
+            Some(reset(Some(code))),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    // Two-factor authentication is still on after the reset.
+    let (_, r) = Browser::login(&app, &user, "juniper-anchor-falcon-26").await;
+    assert_eq!(r.body["type"], "/problems/two-factor-needed");
+}
+
 on_both_backends!(
     registration_signs_in_and_csrf_guards_writes,
     sign_in_gives_one_answer_and_backs_off,
@@ -1348,4 +1437,5 @@ on_both_backends!(
     sessions_are_listed_and_revoked_and_passwords_changed,
     public_routes_are_rate_limited_per_address,
     only_an_owner_deletes_an_organisation_after_a_fresh_sign_in,
+    a_password_reset_does_not_bypass_two_factor,
 );
