@@ -645,3 +645,15 @@ pub async fn delete<E: Stored>(
     tx.commit().await?;
     Ok(())
 }
+
+/// How many records of a type an organisation has, across its projects.
+pub async fn count_in_org<E: Stored>(store: &Store, org: crate::scope::OrgId) -> Result<i64> {
+    let mut sql = Sql::new(format!(
+        "SELECT COUNT(*) AS n FROM {} WHERE org_id = ",
+        E::TABLE.name
+    ));
+    let p = sql.arg(org.0);
+    sql.push(&p);
+    let r = sql.query().fetch_one(store.pool()).await?;
+    crate::row::int(&r, "n")
+}

@@ -100,7 +100,19 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/api/v1/orgs/{org}/tokens/{id}",
         Rule::Org(Tokens),
     ),
+    ("GET", "/static/{file}", Rule::Public(None)),
+    ("GET", "/login", PUBLIC),
+    ("POST", "/login", LOGIN),
+    ("POST", "/logout", Rule::User),
+    ("GET", "/", Rule::User),
+    ("GET", "/orgs/{org}", Rule::Org(Read)),
 ];
+
+/// Pages answer a browser: a missing sign-in leads to the sign-in page, other refusals
+/// to a page in the visitor's language. The API answers with problem details.
+fn is_page(route: &str) -> bool {
+    !(route.starts_with("/api/") || route == "/healthz" || route == "/readyz")
+}
 
 /// The rule of a route template and method; `None` means no such route is allowed.
 pub fn rule(method: &Method, route: &str, collections: &[String]) -> Option<Rule> {
@@ -119,6 +131,23 @@ pub fn rule(method: &Method, route: &str, collections: &[String]) -> Option<Rule
         }
         _ => None,
     }
+}
+
+/// A state-changing form post that rides on the session cookie.
+fn needs_form_csrf(parts: &Parts) -> bool {
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let is_form = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    unsafe_method
+        && is_form
+        && !parts.headers.contains_key(auth::CSRF_HEADER)
+        && !parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION)
+        && auth::cookie(&parts.headers, auth::SESSION_COOKIE).is_some()
 }
 
 /// A member acting on the organisation named in the path.
@@ -188,8 +217,19 @@ pub async fn enforce(
     request: Request,
     next: Next,
 ) -> Response {
+    let page = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|m| is_page(m.as_str()));
+    let path = request.uri().path().to_owned();
+    let headers = request.headers().clone();
     match decide(&state, &collections, request).await {
         Ok(request) => next.run(request).await,
+        Err(e) if page => match e {
+            ApiError::Unauthorized => crate::ui::pages::to_login(&path, false),
+            ApiError::SessionExpired => crate::ui::pages::to_login(&path, true),
+            other => crate::ui::pages::error_page(&headers, &other),
+        },
         Err(e) => e.into_response(),
     }
 }
@@ -232,7 +272,25 @@ async fn decide(
         parts.extensions.insert(client);
         return Ok(Request::from_parts(parts, body));
     }
-    let principal = auth::authenticate(&parts, state)
+    // An HTML form cannot set a header: its CSRF token comes as the `csrf` field, read
+    // here from the (size-limited) body, which is then handed on unchanged.
+    let mut body = body;
+    let mut form_csrf = None;
+    if needs_form_csrf(&parts) {
+        let bytes = axum::body::to_bytes(body, state.settings.max_body_bytes)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge(state.settings.max_body_bytes))?;
+        form_csrf = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|fields| {
+                fields
+                    .into_iter()
+                    .find(|(k, _)| k == "csrf")
+                    .map(|(_, v)| v)
+            });
+        body = axum::body::Body::from(bytes);
+    }
+    let principal = auth::authenticate(&parts, state, form_csrf.as_deref())
         .await?
         .ok_or(ApiError::Unauthorized)?;
     if let Rule::Org(permission) = rule {

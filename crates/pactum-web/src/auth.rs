@@ -139,7 +139,11 @@ fn is_safe(method: &Method) -> bool {
 }
 
 /// Finds and checks the request's credential. `Ok(None)` when it carries none.
-pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
+pub async fn authenticate(
+    parts: &Parts,
+    state: &AppState,
+    form_csrf: Option<&str>,
+) -> Result<Option<Principal>, ApiError> {
     let now = state.clock.now();
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| ApiError::Unauthorized)?;
@@ -194,6 +198,7 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Prin
             .headers
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
+            .or(form_csrf)
             .unwrap_or("");
         let cookie = cookie(&parts.headers, CSRF_COOKIE).unwrap_or("");
         if !(secret::constant_time_eq(header.as_bytes(), expected.as_bytes())

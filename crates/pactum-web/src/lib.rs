@@ -13,6 +13,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod router;
 pub mod state;
+pub mod ui;
 
 pub use router::router;
 pub use state::AppState;

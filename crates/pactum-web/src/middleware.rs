@@ -19,8 +19,9 @@ use crate::state::WebSettings;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The Content-Security-Policy of the API. No script, no framing, no plugins.
-pub const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+/// The Content-Security-Policy of every response: styles, scripts and images only from
+/// Pactum itself and never inline, no framing, no plugins, forms only to Pactum.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
 fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     let headers: [(HeaderName, &'static str); 7] = [

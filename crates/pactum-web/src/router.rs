@@ -21,7 +21,7 @@ use crate::api::{
 };
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{middleware, openapi};
+use crate::{middleware, openapi, ui};
 
 /// A collection as the API and its documentation see it.
 #[derive(Debug, Clone)]
@@ -162,6 +162,14 @@ pub fn router(state: AppState) -> Router {
         .route("/me/two-factor/disable", post(account::disable_two_factor))
         .route("/me/backup-codes", post(account::renew_backup_codes));
     let app = Router::new()
+        .route("/", get(ui::pages::home))
+        .route(
+            "/login",
+            get(ui::pages::login_form).post(ui::pages::login_submit),
+        )
+        .route("/logout", post(ui::pages::logout))
+        .route("/orgs/{org}", get(ui::pages::dashboard))
+        .route("/static/{file}", get(ui::assets::serve))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/openapi.json", get(openapi::serve))

@@ -106,7 +106,7 @@ fn cookie_header(name: &str, value: &str, http_only: bool) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn clearing_cookies(res: &mut Response) {
+pub(crate) fn clearing_cookies(res: &mut Response) {
     for name in [SESSION_COOKIE, CSRF_COOKIE] {
         if let Ok(v) = HeaderValue::from_str(&format!(
             "{name}=; Path=/; Secure; SameSite=Strict; HttpOnly; Max-Age=0"
@@ -116,6 +116,34 @@ fn clearing_cookies(res: &mut Response) {
     }
 }
 
+/// Starts a session for a user who has just proved who they are: the session secret for
+/// the cookie and its CSRF token.
+pub(crate) async fn open_session(
+    state: &AppState,
+    client: &Client,
+    user: Uuid,
+) -> ApiResult<(String, String)> {
+    let session_secret = secret::random_token("");
+    sessions::create(
+        &state.store,
+        &client.actor(Some(user)),
+        user,
+        &secret::digest(&session_secret),
+        state.clock.now(),
+    )
+    .await?;
+    let csrf = csrf_token(state, &session_secret);
+    Ok((session_secret, csrf))
+}
+
+/// The two cookies of a session.
+pub(crate) fn session_cookies(session_secret: &str, csrf: &str) -> [HeaderValue; 2] {
+    [
+        cookie_header(SESSION_COOKIE, session_secret, true),
+        cookie_header(CSRF_COOKIE, csrf, false),
+    ]
+}
+
 /// Starts a session and answers with its cookies.
 async fn start_session(
     state: &AppState,
@@ -123,17 +151,7 @@ async fn start_session(
     user: User,
     status: StatusCode,
 ) -> ApiResult<Response> {
-    let session_secret = secret::random_token("");
-    let now = state.clock.now();
-    sessions::create(
-        &state.store,
-        &client.actor(Some(user.id)),
-        user.id,
-        &secret::digest(&session_secret),
-        now,
-    )
-    .await?;
-    let csrf = csrf_token(state, &session_secret);
+    let (session_secret, csrf) = open_session(state, client, user.id).await?;
     let mut res = (
         status,
         Json(SignedIn {
@@ -142,12 +160,9 @@ async fn start_session(
         }),
     )
         .into_response();
-    let h = res.headers_mut();
-    h.append(
-        header::SET_COOKIE,
-        cookie_header(SESSION_COOKIE, &session_secret, true),
-    );
-    h.append(header::SET_COOKIE, cookie_header(CSRF_COOKIE, &csrf, false));
+    for c in session_cookies(&session_secret, &csrf) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
     Ok(res)
 }
 

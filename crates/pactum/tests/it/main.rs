@@ -14,3 +14,4 @@ mod export_roundtrip;
 mod isolation;
 mod openapi;
 mod store_records;
+mod ui;

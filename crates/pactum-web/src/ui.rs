@@ -1,0 +1,7 @@
+//! The web UI: server-rendered pages (askama templates, auto-escaped), the static files
+//! they link, and the message catalogues. Pages sit behind the same access layer as the
+//! API; a signed-out browser is sent to the sign-in page instead of getting a 401.
+
+pub mod assets;
+pub mod i18n;
+pub mod pages;

@@ -1,0 +1,422 @@
+//! The pages: server-rendered HTML that works without JavaScript. Forms post back to the
+//! same path; errors re-render the form with what was typed and an error summary.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use pactum_crypto::secret;
+use pactum_domain::access::role_name;
+use pactum_domain::datamap::backup_strategy::BackupStrategy;
+use pactum_domain::datamap::data_item::DataItem;
+use pactum_domain::datamap::data_user::DataUser;
+use pactum_domain::datamap::device_group::DeviceGroup;
+use pactum_domain::datamap::processing_activity::ProcessingActivity;
+use pactum_domain::datamap::security_measure::SecurityMeasure;
+use pactum_domain::datamap::service::Service;
+use pactum_domain::datamap::transfer::Transfer;
+use pactum_domain::datamap::vendor::Vendor;
+use pactum_domain::project::Project;
+use pactum_store::accounts;
+use pactum_store::records;
+use pactum_store::schema::Stored;
+use pactum_store::sessions;
+use serde::Deserialize;
+
+use crate::access::Caller;
+use crate::api::account::{open_session, session_cookies, verify_login};
+use crate::auth::{CSRF_COOKIE, Client, Principal, cookie};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::assets;
+use crate::ui::i18n::{T, negotiate};
+
+/// The sources of the templates, for the catalogue test.
+pub const TEMPLATE_SOURCES: [(&str, &str); 6] = [
+    ("base.html", include_str!("../../templates/base.html")),
+    ("errors.html", include_str!("../../templates/errors.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    (
+        "dashboard.html",
+        include_str!("../../templates/dashboard.html"),
+    ),
+    ("message.html", include_str!("../../templates/message.html")),
+];
+
+/// What every page's frame needs.
+pub struct Chrome {
+    pub t: T,
+    pub title: String,
+    pub styles: Vec<String>,
+    pub signed_in: bool,
+    /// The CSRF token the page's forms send back.
+    pub csrf: String,
+    pub has_errors: bool,
+}
+
+impl Chrome {
+    fn new(t: T, title_key: &str, signed_in: bool, csrf: String) -> Self {
+        Self {
+            t,
+            title: t.s(title_key).to_owned(),
+            styles: assets::stylesheets(),
+            signed_in,
+            csrf,
+            has_errors: false,
+        }
+    }
+}
+
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => ApiError::Internal(format!("rendering a page: {e}")).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    body: String,
+}
+
+/// An error as a page, in the request's language (for routes outside `/api`).
+pub fn error_page(headers: &HeaderMap, error: &ApiError) -> Response {
+    let t = T(negotiate(headers, None));
+    let (status, key) = match error {
+        ApiError::Forbidden(_) | ApiError::ReauthRequired => (StatusCode::FORBIDDEN, "forbidden"),
+        ApiError::TwoFactorRequired => (StatusCode::FORBIDDEN, "two_factor"),
+        ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+        ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "not_found"),
+        ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many"),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "error"),
+    };
+    if status == StatusCode::INTERNAL_SERVER_ERROR
+        && let ApiError::Internal(msg) = error
+    {
+        tracing::error!(error = %msg, "internal error");
+    }
+    let page = MessagePage {
+        chrome: Chrome::new(t, &format!("page.{key}.title"), false, String::new()),
+        body: t.s(&format!("page.{key}.body")).to_owned(),
+    };
+    let mut res = render(status, &page);
+    if let ApiError::TooManyRequests(secs) = error {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*secs));
+    }
+    res
+}
+
+/// Where an unauthenticated browser is sent: the sign-in page, coming back here after.
+pub fn to_login(path: &str, expired: bool) -> Response {
+    let mut url = format!("/login?next={}", encode(path));
+    if expired {
+        url.push_str("&m=expired");
+    }
+    Redirect::to(&url).into_response()
+}
+
+fn encode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)])
+        .map(|e| e.trim_start_matches("x=").to_owned())
+        .unwrap_or_default()
+}
+
+/// Only paths on this site: never `//host` or a full URL (an open redirect).
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+async fn language_of(state: &AppState, headers: &HeaderMap, user: Option<uuid::Uuid>) -> T {
+    let preferred = match user {
+        Some(id) => accounts::get(&state.store, id)
+            .await
+            .ok()
+            .map(|u| u.language),
+        None => None,
+    };
+    T(negotiate(headers, preferred))
+}
+
+fn csrf_of(headers: &HeaderMap) -> String {
+    cookie(headers, CSRF_COOKIE).unwrap_or_default().to_owned()
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    errors: Vec<FieldError>,
+    login: String,
+    next: String,
+    banner: Option<String>,
+}
+
+impl LoginPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    m: Option<String>,
+}
+
+/// A pre-session CSRF token: set as the cookie the login form must echo, so another site
+/// cannot sign a browser in to an account of its choosing.
+fn login_csrf(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    if let Some(existing) = cookie(headers, CSRF_COOKIE).filter(|c| c.len() >= 32) {
+        return (existing.to_owned(), None);
+    }
+    let fresh = secret::random_token("");
+    let header = HeaderValue::from_str(&format!(
+        "{CSRF_COOKIE}={fresh}; Path=/; Secure; SameSite=Strict"
+    ))
+    .ok();
+    (fresh, header)
+}
+
+pub async fn login_form(
+    headers: HeaderMap,
+    query: Result<Query<LoginQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    let t = T(negotiate(&headers, None));
+    let (csrf, set) = login_csrf(&headers);
+    let banner = match q.m.as_deref() {
+        Some("signed_out") => Some(t.s("login.signed_out").to_owned()),
+        Some("expired") => Some(t.s("login.expired").to_owned()),
+        _ => None,
+    };
+    let page = LoginPage {
+        chrome: Chrome::new(t, "login.title", false, csrf),
+        errors: Vec::new(),
+        login: String::new(),
+        next: safe_next(q.next.as_deref().unwrap_or("/")).to_owned(),
+        banner,
+    };
+    let mut res = render(StatusCode::OK, &page);
+    if let Some(h) = set {
+        res.headers_mut().append(header::SET_COOKIE, h);
+    }
+    res
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let t = T(negotiate(&headers, None));
+    let field = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let csrf = csrf_of(&headers);
+    let sent = form.get("csrf").map(String::as_str).unwrap_or("");
+    if csrf.is_empty() || !secret::constant_time_eq(csrf.as_bytes(), sent.as_bytes()) {
+        return error_page(&headers, &ApiError::Forbidden(String::new()));
+    }
+    let login = field("login");
+    let password = form.get("password").cloned().unwrap_or_default();
+    let code = field("code");
+    let next = safe_next(&field("next")).to_owned();
+    let mut errors = Vec::new();
+    if login.is_empty() {
+        errors.push(FieldError {
+            field: "login",
+            message: t.s("login.login_required").to_owned(),
+        });
+    }
+    if password.is_empty() {
+        errors.push(FieldError {
+            field: "password",
+            message: t.s("login.password_required").to_owned(),
+        });
+    }
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if errors.is_empty() {
+        let code = (!code.is_empty()).then_some(code.as_str());
+        match verify_login(&state, &client, &login, &password, code).await {
+            Ok(creds) => {
+                return match open_session(&state, &client, creds.user.id).await {
+                    Ok((session, csrf)) => {
+                        let mut res = Redirect::to(&next).into_response();
+                        for c in session_cookies(&session, &csrf) {
+                            res.headers_mut().append(header::SET_COOKIE, c);
+                        }
+                        res
+                    }
+                    Err(e) => error_page(&headers, &e),
+                };
+            }
+            Err(ApiError::BadCredentials) => {
+                status = StatusCode::UNAUTHORIZED;
+                errors.push(FieldError {
+                    field: "login",
+                    message: t.s("login.bad_credentials").to_owned(),
+                });
+            }
+            Err(ApiError::TwoFactorNeeded(_)) => {
+                status = StatusCode::UNAUTHORIZED;
+                let key = if code.is_some() {
+                    "login.code_wrong"
+                } else {
+                    "login.code_needed"
+                };
+                errors.push(FieldError {
+                    field: "code",
+                    message: t.s(key).to_owned(),
+                });
+            }
+            Err(ApiError::TooManyRequests(secs)) => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                errors.push(FieldError {
+                    field: "login",
+                    message: t.s("login.locked").to_owned(),
+                });
+                let _ = secs;
+            }
+            Err(e) => return error_page(&headers, &e),
+        }
+    }
+    let mut chrome = Chrome::new(t, "login.title", false, csrf);
+    chrome.has_errors = true;
+    // The password is never sent back; the login name is.
+    let page = LoginPage {
+        chrome,
+        errors,
+        login,
+        next,
+        banner: None,
+    };
+    render(status, &page)
+}
+
+pub async fn logout(State(state): State<AppState>, client: Client, who: Principal) -> Response {
+    if let Some(id) = who.session_id() {
+        let _ = sessions::revoke(
+            &state.store,
+            &client.actor(Some(who.user_id)),
+            who.user_id,
+            id,
+            state.clock.now(),
+        )
+        .await;
+    }
+    let mut res = Redirect::to("/login?m=signed_out").into_response();
+    crate::api::account::clearing_cookies(&mut res);
+    res
+}
+
+pub struct OrgRow {
+    pub slug: String,
+    pub legal_name: String,
+    pub role_key: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    orgs: Vec<OrgRow>,
+}
+
+/// The start page: straight to the organisation when there is one, else the list.
+pub async fn home(State(state): State<AppState>, headers: HeaderMap, who: Principal) -> Response {
+    let orgs = match accounts::memberships(&state.store, who.user_id).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&headers, &e.into()),
+    };
+    if let [only] = orgs.as_slice() {
+        return Redirect::to(&format!("/orgs/{}", only.slug)).into_response();
+    }
+    let t = language_of(&state, &headers, Some(who.user_id)).await;
+    let page = HomePage {
+        chrome: Chrome::new(t, "home.title", true, csrf_of(&headers)),
+        orgs: orgs
+            .into_iter()
+            .map(|m| OrgRow {
+                role_key: format!("role.{}", role_name(m.role)),
+                slug: m.slug,
+                legal_name: m.legal_name,
+            })
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub struct Count {
+    pub count: i64,
+    pub label_key: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    legal_name: String,
+    require_two_factor: bool,
+    counts: Vec<Count>,
+}
+
+async fn count<E: Stored>(state: &AppState, caller: &Caller) -> Result<Count, ApiError> {
+    Ok(Count {
+        count: records::count_in_org::<E>(&state.store, caller.org_id()).await?,
+        label_key: format!("collection.{}", E::COLLECTION),
+    })
+}
+
+/// An organisation's overview.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+) -> Response {
+    let counts = async {
+        Ok::<_, ApiError>(vec![
+            count::<Project>(&state, &caller).await?,
+            count::<ProcessingActivity>(&state, &caller).await?,
+            count::<Service>(&state, &caller).await?,
+            count::<DataItem>(&state, &caller).await?,
+            count::<DataUser>(&state, &caller).await?,
+            count::<Transfer>(&state, &caller).await?,
+            count::<Vendor>(&state, &caller).await?,
+            count::<SecurityMeasure>(&state, &caller).await?,
+            count::<DeviceGroup>(&state, &caller).await?,
+            count::<BackupStrategy>(&state, &caller).await?,
+        ])
+    }
+    .await;
+    let counts = match counts {
+        Ok(c) => c,
+        Err(e) => return error_page(&headers, &e),
+    };
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
+    let page = DashboardPage {
+        chrome: Chrome::new(t, "dashboard.title", true, csrf_of(&headers)),
+        legal_name: caller.membership.legal_name.clone(),
+        require_two_factor: caller.membership.require_two_factor,
+        counts,
+    };
+    render(StatusCode::OK, &page)
+}

@@ -1,0 +1,337 @@
+//! The web UI over HTTP: sign-in and sign-out forms with their CSRF tokens, languages,
+//! static files, redirects for signed-out visitors and error pages.
+
+use axum::http::StatusCode;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::on_both_backends;
+use crate::support::{TestApp, TestDb};
+
+#[derive(Default, Clone)]
+struct Visitor {
+    cookies: Vec<(String, String)>,
+    language: Option<&'static str>,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    html: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers["location"].to_str().unwrap()
+    }
+
+    /// The value of a hidden input.
+    fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.html.find(&marker).unwrap() + marker.len();
+        self.html[start..].split('"').next().unwrap().to_owned()
+    }
+}
+
+impl Visitor {
+    fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    async fn request(
+        &mut self,
+        app: &TestApp,
+        method: &str,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> Page {
+        let mut req = axum::http::Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            req = req.header("cookie", jar.join("; "));
+        }
+        if let Some(l) = self.language {
+            req = req.header("accept-language", l);
+        }
+        let req = match form {
+            Some(fields) => req
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(
+                    serde_urlencoded::to_string(fields).unwrap(),
+                ))
+                .unwrap(),
+            None => req.body(axum::body::Body::empty()).unwrap(),
+        };
+        let res = app.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for c in headers.get_all("set-cookie") {
+            let c = c.to_str().unwrap();
+            let (pair, _) = c.split_once(';').unwrap_or((c, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != name);
+            if !value.is_empty() {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+        let html = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
+        Page {
+            status,
+            headers,
+            html,
+        }
+    }
+
+    async fn get(&mut self, app: &TestApp, path: &str) -> Page {
+        self.request(app, "GET", path, None).await
+    }
+
+    async fn post(&mut self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Page {
+        self.request(app, "POST", path, Some(form)).await
+    }
+}
+
+fn assert_page_headers(p: &Page) {
+    let csp = p.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    for d in [
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "style-src 'self'",
+    ] {
+        assert!(csp.contains(d), "{csp}");
+    }
+    assert_eq!(
+        p.headers["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    assert_eq!(p.headers["x-content-type-options"], "nosniff");
+    assert_eq!(p.headers["referrer-policy"], "no-referrer");
+    assert_eq!(
+        p.headers["permissions-policy"],
+        "camera=(), microphone=(), geolocation=()"
+    );
+}
+
+async fn signing_in_and_out_in_the_browser(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let mut v = Visitor {
+        language: Some("nl-NL,nl;q=0.9,en;q=0.5"),
+        ..Visitor::default()
+    };
+
+    // Signed out, a page sends the visitor to sign in, and back afterwards.
+    let p = v.get(&app, "/orgs/practions").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.location(), "/login?next=%2Forgs%2Fpractions");
+
+    let form = v.get(&app, p.location()).await;
+    assert_eq!(form.status, 200);
+    assert_page_headers(&form);
+    assert!(form.html.contains("<html lang=\"nl\">"));
+    assert!(form.html.contains("<h1>Inloggen</h1>"));
+    assert!(
+        !form.html.contains("<script"),
+        "no script on the sign-in page"
+    );
+    let csrf = form.hidden("csrf");
+    assert_eq!(v.cookie("__Host-pactum_csrf"), Some(csrf.as_str()));
+
+    // The stylesheets are served under hashed names, cacheable for a year.
+    let css = form
+        .html
+        .split("href=\"/static/")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(css.starts_with("app.") && css.ends_with(".css"), "{css}");
+    let sheet = v.get(&app, &format!("/static/{css}")).await;
+    assert_eq!(sheet.status, 200);
+    assert_eq!(sheet.headers["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        sheet.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_page_headers(&sheet);
+    assert_eq!(
+        v.get(&app, "/static/app.000000000000.css").await.status,
+        404
+    );
+
+    // Without the form's token, nothing happens.
+    let p = v
+        .post(
+            &app,
+            "/login",
+            &[
+                ("login", &user),
+                ("password", &password),
+                ("csrf", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    assert!(p.html.contains("<html lang=\"nl\">"));
+
+    // A wrong password: the same form again, with the problem named and the name kept.
+    let typed = "<script>alert(1)</script>";
+    let p = v
+        .post(
+            &app,
+            "/login",
+            &[
+                ("login", typed),
+                ("password", "wrong-password"),
+                ("csrf", &csrf),
+                ("next", "/orgs/practions"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 401);
+    assert_page_headers(&p);
+    assert!(p.html.contains("<title>Fout: Inloggen"), "{}", p.html);
+    assert!(p.html.contains("class=\"error-summary\""));
+    assert!(
+        p.html
+            .contains("De gebruikersnaam, het e-mailadres of het wachtwoord klopt niet")
+    );
+    assert!(p.html.contains("aria-invalid=\"true\""));
+    assert!(!p.html.contains(typed), "typed text is escaped");
+    assert!(
+        p.html.contains("&#60;script&#62;alert(1)") || p.html.contains("&lt;script&gt;alert(1)"),
+        "the typed name is kept, escaped"
+    );
+    assert!(
+        !p.html.contains("wrong-password"),
+        "the password is never sent back"
+    );
+    let empty = v
+        .post(
+            &app,
+            "/login",
+            &[("login", ""), ("password", ""), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty
+            .html
+            .contains("Vul uw gebruikersnaam of e-mailadres in")
+    );
+    assert!(empty.html.contains("Vul uw wachtwoord in"));
+
+    // The right password: a session, and back where the visitor wanted to go.
+    let p = v
+        .post(
+            &app,
+            "/login",
+            &[
+                ("login", &user),
+                ("password", &password),
+                ("csrf", &csrf),
+                ("next", "/orgs/practions"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.location(), "/orgs/practions");
+    assert!(v.cookie("__Host-pactum_session").is_some());
+    assert_ne!(
+        v.cookie("__Host-pactum_csrf"),
+        Some(csrf.as_str()),
+        "a new token comes with the session"
+    );
+    let dash = v.get(&app, "/orgs/practions").await;
+    assert_eq!(dash.status, 200);
+    assert!(dash.html.contains("Klaver Solutions"));
+    // Signed in, the account's language (English here) wins over the browser's.
+    assert!(dash.html.contains("<html lang=\"en\">"));
+    assert!(dash.html.contains("processing activities"));
+    assert!(dash.html.contains("action=\"/logout\""));
+    // The start page goes straight to the only organisation.
+    let home = v.get(&app, "/").await;
+    assert_eq!(home.location(), "/orgs/practions");
+    // Another organisation's page does not exist for this user.
+    let other = v.get(&app, "/orgs/locaverdi").await;
+    assert_eq!(other.status, 404);
+    assert!(other.html.contains("Pagina niet gevonden"));
+    // Only paths on this site are followed after sign-in.
+    let off_site = v
+        .post(
+            &app,
+            "/login",
+            &[
+                ("login", &user),
+                ("password", &password),
+                (
+                    "csrf",
+                    v.cookie("__Host-pactum_csrf").unwrap().to_owned().as_str(),
+                ),
+                ("next", "//evil.example/x"),
+            ],
+        )
+        .await;
+    assert_eq!(off_site.location(), "/");
+
+    // Signing out needs the page's token too.
+    // (That sign-in started a new session; the old page's token belongs to the old one.)
+    let stale = dash.hidden("csrf");
+    assert_eq!(
+        v.post(&app, "/logout", &[("csrf", &stale)]).await.status,
+        403
+    );
+    let token = v.get(&app, "/orgs/practions").await.hidden("csrf");
+    let p = v.post(&app, "/logout", &[("csrf", "forged")]).await;
+    assert_eq!(p.status, 403);
+    let p = v.post(&app, "/logout", &[("csrf", &token)]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    assert_eq!(p.location(), "/login?m=signed_out");
+    assert!(v.cookie("__Host-pactum_session").is_none());
+    let banner = v.get(&app, "/login?m=signed_out").await;
+    assert!(banner.html.contains("U bent uitgelogd."));
+}
+
+async fn english_by_default_and_expired_sessions_say_so(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let mut v = Visitor::default();
+    let form = v.get(&app, "/login").await;
+    assert!(form.html.contains("<html lang=\"en\">"));
+    assert!(form.html.contains("<h1>Sign in</h1>"));
+    let csrf = form.hidden("csrf");
+    let p = v
+        .post(
+            &app,
+            "/login",
+            &[("login", &user), ("password", &password), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(p.location(), "/");
+    app.clock.advance(time::Duration::minutes(31));
+    let p = v.get(&app, "/orgs/practions").await;
+    assert_eq!(p.location(), "/login?next=%2Forgs%2Fpractions&m=expired");
+    let p = v.get(&app, p.location()).await;
+    assert!(p.html.contains("Your session has ended. Sign in again."));
+}
+
+on_both_backends!(
+    signing_in_and_out_in_the_browser,
+    english_by_default_and_expired_sessions_say_so,
+);
