@@ -1,0 +1,95 @@
+// The browser test: Debian's chromium, headless, against a running `pactum demo`.
+// Usage: node smoke.mjs URL USERNAME PASSWORD
+// Signs in through the form (in Dutch), checks the overview, signs out, and runs axe-core
+// on every page it passes; any serious or critical violation, console CSP report or failed
+// step ends the run with exit code 1.
+
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const [base, username, password] = process.argv.slice(2);
+if (!base || !username || !password) {
+  console.error('usage: node smoke.mjs URL USERNAME PASSWORD');
+  process.exit(2);
+}
+const axeSource = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+const problems = [];
+try {
+  const context = await browser.newContext({ locale: 'nl-NL' });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+
+  // Runs axe (through the DevTools protocol, which the page's CSP does not govern).
+  const audit = async (name) => {
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() =>
+      globalThis.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    for (const v of bad) {
+      problems.push(`axe on ${name}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    }
+    const minor = result.violations.filter((v) => !bad.includes(v)).map((v) => `${v.id} (${v.impact})`);
+    console.log(`axe ${name}: ${result.passes.length} rules pass, ${bad.length} serious or critical violations` +
+      (minor.length ? `; also: ${minor.join(', ')}` : ''));
+  };
+
+  // Signed out, the overview sends the browser to the sign-in page.
+  await page.goto(`${base}/orgs/practions`);
+  assert.match(page.url(), /\/login\?next=%2Forgs%2Fpractions$/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+  assert.equal(await page.textContent('h1'), 'Inloggen');
+  await audit('sign-in');
+
+  // A wrong password: the error summary takes the focus and links to the field.
+  await page.fill('#login', username);
+  await page.fill('#password', 'not-the-password');
+  await page.click('form[action="/login"] button[type=submit]');
+  await page.waitForSelector('.error-summary');
+  assert.ok((await page.title()).startsWith('Fout: '), await page.title());
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'error-summary');
+  assert.equal(await page.inputValue('#login'), username, 'the name is kept');
+  assert.equal(await page.inputValue('#password'), '', 'the password is not');
+  await audit('sign-in with an error');
+
+  // The keyboard alone signs in: the skip link comes first, then the fields.
+  await page.fill('#password', password);
+  await page.press('#password', 'Enter');
+  await page.waitForURL(`${base}/orgs/practions`);
+  assert.match(await page.textContent('h1'), /Klaver Solutions/);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === '__Host-pactum_session');
+  assert.ok(session, 'the browser kept the session cookie');
+  assert.ok(session.httpOnly && session.secure && session.sameSite === 'Strict');
+  await audit('overview');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
+
+  // Signing out ends the session.
+  await page.click('form[action="/logout"] button');
+  await page.waitForURL(/\/login\?m=signed_out$/);
+  await page.goto(`${base}/orgs/practions`);
+  assert.match(page.url(), /\/login\?next=/);
+  console.log('browser test: sign-in, overview and sign-out work');
+} catch (e) {
+  problems.push(`step failed: ${e.stack || e}`);
+} finally {
+  await browser.close();
+}
+if (problems.length > 0) {
+  for (const p of problems) console.error(p);
+  process.exit(1);
+}
