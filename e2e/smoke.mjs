@@ -32,9 +32,9 @@ try {
   page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
 
   // Runs axe (through the DevTools protocol, which the page's CSP does not govern).
-  const audit = async (name) => {
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(() =>
+  const audit = async (name, target = page) => {
+    await target.evaluate(axeSource);
+    const result = await target.evaluate(() =>
       globalThis.axe.run(document, {
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       }));
@@ -78,12 +78,45 @@ try {
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
 
+  // Registration in English, with the proof of work solved by the page's web worker.
+  const visitor = await browser.newContext({ locale: 'en-GB' });
+  const reg = await visitor.newPage();
+  reg.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+  reg.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  await reg.goto(`${base}/register`);
+  assert.equal(await reg.textContent('h1'), 'Create an account');
+  const fillIn = async (password) => {
+    await reg.fill('#username', 'e2e.user');
+    await reg.fill('#email', 'e2e@example.org');
+    await reg.fill('#password', password);
+    await reg.fill('#legal_name', 'Browser Test B.V.');
+    await reg.fill('#slug', 'browser-test');
+    await reg.fill('#country', 'NL');
+    await reg.check('#accept_terms');
+    // People take more than the minimum fill time; so does this test.
+    await reg.waitForTimeout(3500);
+  };
+  await fillIn('password1234');
+  await reg.click('form[action="/register"] button[type=submit]');
+  await reg.waitForSelector('.error-summary');
+  assert.ok((await reg.title()).startsWith('Error: '), await reg.title());
+  assert.match(await reg.textContent('.error-summary'), /too easy to guess/);
+  assert.equal(await reg.inputValue('#username'), 'e2e.user');
+  await audit('registration with an error', reg);
+  await fillIn('velvet-orchard-sparrow-42');
+  await reg.click('form[action="/register"] button[type=submit]');
+  await reg.waitForURL(`${base}/orgs/browser-test`, { timeout: 30000 });
+  assert.match(await reg.textContent('h1'), /Browser Test B\.V\./);
+  await visitor.close();
+
   // Signing out ends the session.
   await page.click('form[action="/logout"] button');
   await page.waitForURL(/\/login\?m=signed_out$/);
   await page.goto(`${base}/orgs/practions`);
   assert.match(page.url(), /\/login\?next=/);
-  console.log('browser test: sign-in, overview and sign-out work');
+  console.log('browser test: sign-in, overview, registration and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {

@@ -103,6 +103,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/static/{file}", Rule::Public(None)),
     ("GET", "/login", PUBLIC),
     ("POST", "/login", LOGIN),
+    ("GET", "/register", PUBLIC),
+    ("POST", "/register", PUBLIC),
     ("POST", "/logout", Rule::User),
     ("GET", "/", Rule::User),
     ("GET", "/orgs/{org}", Rule::Org(Read)),

@@ -168,6 +168,10 @@ pub fn router(state: AppState) -> Router {
             get(ui::pages::login_form).post(ui::pages::login_submit),
         )
         .route("/logout", post(ui::pages::logout))
+        .route(
+            "/register",
+            get(ui::register::form).post(ui::register::submit),
+        )
         .route("/orgs/{org}", get(ui::pages::dashboard))
         .route("/static/{file}", get(ui::assets::serve))
         .route("/healthz", get(health::healthz))

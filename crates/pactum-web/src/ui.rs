@@ -5,3 +5,4 @@
 pub mod assets;
 pub mod i18n;
 pub mod pages;
+pub mod register;

@@ -39,10 +39,15 @@ pub struct FormTicket {
 }
 
 pub async fn form(State(state): State<AppState>) -> Json<FormTicket> {
+    Json(ticket(&state))
+}
+
+/// A fresh anti-bot ticket for a public form.
+pub(crate) fn ticket(state: &AppState) -> FormTicket {
     let now = state.clock.now();
     let signer = &state.security.signer;
     let auth = state.auth();
-    Json(FormTicket {
+    FormTicket {
         form_token: signer.sign("form", &now.unix_timestamp().to_string()),
         challenge: pow::issue(
             signer,
@@ -51,7 +56,7 @@ pub async fn form(State(state): State<AppState>) -> Json<FormTicket> {
         ),
         difficulty: auth.pow_difficulty,
         terms_version: auth.terms_version.clone(),
-    })
+    }
 }
 
 /// Checks the honeypot, the fill time and the proof of work (once only).
@@ -185,8 +190,19 @@ pub async fn register(
     client: Client,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let mut reg: Registration = decode(body)?;
-    check_proof(&state, &reg.proof).await?;
+    let reg: Registration = decode(body)?;
+    let user = create_account(&state, &client, reg).await?;
+    start_session(&state, &client, user, StatusCode::CREATED).await
+}
+
+/// Registration, for the API and the web form alike: the bot checks, every rule, then the
+/// user, organisation, membership and consents in one transaction, and the verification mail.
+pub(crate) async fn create_account(
+    state: &AppState,
+    client: &Client,
+    mut reg: Registration,
+) -> ApiResult<User> {
+    check_proof(state, &reg.proof).await?;
     reg.normalise();
     reg.validate(&state.auth().terms_version)
         .map_err(ApiError::Invalid)?;
@@ -220,8 +236,8 @@ pub async fn register(
         state.clock.now(),
     )
     .await?;
-    send_verification(&state, &user).await?;
-    start_session(&state, &client, user, StatusCode::CREATED).await
+    send_verification(state, &user).await?;
+    Ok(user)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

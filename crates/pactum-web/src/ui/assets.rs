@@ -18,7 +18,7 @@ pub struct Asset {
     pub content_type: &'static str,
 }
 
-const FILES: [(&str, &[u8], &str); 2] = [
+const FILES: [(&str, &[u8], &str); 4] = [
     (
         "modern-normalize.css",
         include_bytes!("../../static/vendor/modern-normalize.css"),
@@ -28,6 +28,16 @@ const FILES: [(&str, &[u8], &str); 2] = [
         "app.css",
         include_bytes!("../../static/app.css"),
         "text/css; charset=utf-8",
+    ),
+    (
+        "app.js",
+        include_bytes!("../../static/app.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "pow-worker.js",
+        include_bytes!("../../static/pow-worker.js"),
+        "text/javascript; charset=utf-8",
     ),
 ];
 

@@ -34,7 +34,12 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 6] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 8] = [
+    (
+        "register.html",
+        include_str!("../../templates/register.html"),
+    ),
+    ("field.html", include_str!("../../templates/field.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("errors.html", include_str!("../../templates/errors.html")),
     ("login.html", include_str!("../../templates/login.html")),
@@ -51,6 +56,7 @@ pub struct Chrome {
     pub t: T,
     pub title: String,
     pub styles: Vec<String>,
+    pub script: String,
     pub signed_in: bool,
     /// The CSRF token the page's forms send back.
     pub csrf: String,
@@ -58,11 +64,12 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    fn new(t: T, title_key: &str, signed_in: bool, csrf: String) -> Self {
+    pub(crate) fn new(t: T, title_key: &str, signed_in: bool, csrf: String) -> Self {
         Self {
             t,
             title: t.s(title_key).to_owned(),
             styles: assets::stylesheets(),
+            script: assets::url("app.js"),
             signed_in,
             csrf,
             has_errors: false,
@@ -75,7 +82,7 @@ pub struct FieldError {
     pub message: String,
 }
 
-fn render(status: StatusCode, page: &impl Template) -> Response {
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => ApiError::Internal(format!("rendering a page: {e}")).into_response(),
@@ -185,7 +192,7 @@ pub struct LoginQuery {
 
 /// A pre-session CSRF token: set as the cookie the login form must echo, so another site
 /// cannot sign a browser in to an account of its choosing.
-fn login_csrf(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+pub(crate) fn login_csrf(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     if let Some(existing) = cookie(headers, CSRF_COOKIE).filter(|c| c.len() >= 32) {
         return (existing.to_owned(), None);
     }
