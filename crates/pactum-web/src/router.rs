@@ -169,6 +169,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(ui::pages::logout))
         .route(
+            "/account/verify-email",
+            get(ui::links::verify_form).post(ui::links::verify_submit),
+        )
+        .route(
+            "/account/confirm-email",
+            get(ui::links::change_form).post(ui::links::change_submit),
+        )
+        .route(
+            "/account/reset-password",
+            get(ui::links::reset_form).post(ui::links::reset_submit),
+        )
+        .route(
             "/register",
             get(ui::register::form).post(ui::register::submit),
         )

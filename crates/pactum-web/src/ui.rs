@@ -4,5 +4,6 @@
 
 pub mod assets;
 pub mod i18n;
+pub mod links;
 pub mod pages;
 pub mod register;

@@ -869,17 +869,27 @@ pub async fn verify_email(
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
     let t: TokenBody = decode(body)?;
+    use_verification(&state, &client, &t.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Uses an address-verification link.
+pub(crate) async fn use_verification(
+    state: &AppState,
+    client: &Client,
+    token: &str,
+) -> ApiResult<()> {
     let now = state.clock.now();
     let (user, _) = accounts::take_email_token(
         &state.store,
         EmailPurpose::Verify,
-        &secret::digest(&t.token),
+        &secret::digest(token),
         now,
     )
     .await?
     .ok_or_else(bad_link)?;
     accounts::mark_email_verified(&state.store, &client.actor(Some(user)), user, now).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Sends a new verification link to the signed-in user.
@@ -962,6 +972,14 @@ pub async fn reset_password(
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
     let r: Reset = decode(body)?;
+    use_reset(&state, &client, r).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Uses a password-reset link: checks the new password and, when 2FA is on, the code.
+pub(crate) async fn use_reset(state: &AppState, client: &Client, r: Reset) -> ApiResult<()> {
+    let state = state.clone();
+    let client = client.clone();
     let now = state.clock.now();
     let hash = secret::digest(&r.token);
     let user = accounts::email_token_user(&state.store, EmailPurpose::Reset, &hash, now)
@@ -1018,7 +1036,7 @@ pub async fn reset_password(
         accounts::mark_email_verified(&state.store, &client.actor(Some(user)), user, now).await?;
     }
     send_mail(&state, &u.email, mail::notice(u.language, Change::Password));
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -1086,11 +1104,22 @@ pub async fn confirm_email(
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
     let t: TokenBody = decode(body)?;
+    use_email_change(&state, &client, &t.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Uses a change-of-address link, telling the old address.
+pub(crate) async fn use_email_change(
+    state: &AppState,
+    client: &Client,
+    token: &str,
+) -> ApiResult<()> {
+    let (state, client) = (state.clone(), client.clone());
     let now = state.clock.now();
     let (user, new_email) = accounts::take_email_token(
         &state.store,
         EmailPurpose::ChangeEmail,
-        &secret::digest(&t.token),
+        &secret::digest(token),
         now,
     )
     .await?
@@ -1110,5 +1139,5 @@ pub async fn confirm_email(
         &before.email,
         mail::notice(before.language, Change::Email),
     );
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -34,7 +34,8 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 8] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 9] = [
+    ("link.html", include_str!("../../templates/link.html")),
     (
         "register.html",
         include_str!("../../templates/register.html"),

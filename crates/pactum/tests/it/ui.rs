@@ -439,8 +439,131 @@ async fn registering_through_the_form(db: TestDb) {
     );
 }
 
+async fn emailed_links_open_pages_that_use_them_once(db: TestDb) {
+    use pactum_store::accounts::{self, EmailPurpose};
+    let app = TestApp::new(db).await;
+    let (user, _) = app.logins[0].clone();
+    let id = accounts::by_login(&app.db.store, &user)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let issue = |purpose, token: &'static str| {
+        let store = app.db.store.clone();
+        async move {
+            accounts::create_email_token(
+                &store,
+                id,
+                purpose,
+                &pactum_crypto::secret::digest(token),
+                None,
+                time::Duration::hours(1),
+                crate::support::NOW,
+            )
+            .await
+            .unwrap();
+        }
+    };
+    let mut v = Visitor {
+        language: Some("nl"),
+        ..Visitor::default()
+    };
+
+    // Opening the link only shows a button.
+    issue(EmailPurpose::Verify, "verify-token-for-the-page-test").await;
+    let p = v
+        .get(
+            &app,
+            "/account/verify-email?token=verify-token-for-the-page-test",
+        )
+        .await;
+    assert_eq!(p.status, 200);
+    assert!(p.html.contains("Bevestig uw e-mailadres"));
+    assert_eq!(p.hidden("token"), "verify-token-for-the-page-test");
+    let csrf = p.hidden("csrf");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("token", "verify-token-for-the-page-test"),
+    ];
+    assert_eq!(
+        v.post(
+            &app,
+            "/account/verify-email",
+            &[("csrf", "x"), ("token", "verify-token-for-the-page-test")]
+        )
+        .await
+        .status,
+        403
+    );
+    let done = v.post(&app, "/account/verify-email", &form).await;
+    assert_eq!(done.status, 200, "{}", done.html);
+    assert!(done.html.contains("Uw e-mailadres is bevestigd."));
+    let again = v.post(&app, "/account/verify-email", &form).await;
+    assert_eq!(again.status, 422);
+    assert!(
+        again
+            .html
+            .contains("Deze link is onbekend, al gebruikt of verlopen.")
+    );
+
+    // A new password: checked like any other, and the link still works after a mistake.
+    issue(EmailPurpose::Reset, "reset-token-for-the-page-test").await;
+    let p = v
+        .get(
+            &app,
+            "/account/reset-password?token=reset-token-for-the-page-test",
+        )
+        .await;
+    assert!(p.html.contains("autocomplete=\"new-password\""));
+    let weak = v
+        .post(
+            &app,
+            "/account/reset-password",
+            &[
+                ("csrf", &csrf),
+                ("token", "reset-token-for-the-page-test"),
+                ("new_password", "jansen123456"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert!(
+        weak.html
+            .contains("Dit wachtwoord is te makkelijk te raden")
+    );
+    assert!(weak.html.contains("<title>Fout: "));
+    let ok = v
+        .post(
+            &app,
+            "/account/reset-password",
+            &[
+                ("csrf", &csrf),
+                ("token", "reset-token-for-the-page-test"),
+                ("new_password", "cobalt-meadow-lantern-39"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.html);
+    assert!(ok.html.contains("Uw wachtwoord is gewijzigd."));
+    let form = v.get(&app, "/login").await;
+    let signed_in = v
+        .post(
+            &app,
+            "/login",
+            &[
+                ("login", &user),
+                ("password", "cobalt-meadow-lantern-39"),
+                ("csrf", &form.hidden("csrf")),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
     registering_through_the_form,
+    emailed_links_open_pages_that_use_them_once,
 );
