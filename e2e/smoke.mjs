@@ -7,6 +7,23 @@
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { createHmac } from 'node:crypto';
+
+// RFC 6238 with the defaults authenticator apps use: SHA-1, 6 digits, 30 s.
+function totp(base32, unixSeconds) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, '0');
+}
 
 const [base, username, password] = process.argv.slice(2);
 if (!base || !username || !password) {
@@ -109,6 +126,35 @@ try {
   await reg.click('form[action="/register"] button[type=submit]');
   await reg.waitForURL(`${base}/orgs/browser-test`, { timeout: 30000 });
   assert.match(await reg.textContent('h1'), /Browser Test B\.V\./);
+
+  // Two-factor authentication from the account page: scan (here: read) the key, confirm.
+  await reg.click('a[href="/account"]');
+  await audit('account', reg);
+  await reg.click('a[href="/account/two-factor"]');
+  await reg.waitForSelector('.qr svg');
+  await audit('two-factor enrolment', reg);
+  const key = (await reg.textContent('code.secret')).trim();
+  await reg.fill('#code', totp(key, Date.now() / 1000));
+  await reg.click('form[action="/account/two-factor"] button[type=submit]');
+  await reg.waitForSelector('.codes');
+  assert.equal(await reg.locator('.codes li').count(), 10);
+  await audit('backup codes', reg);
+  const usedStep = Math.floor(Date.now() / 30000);
+
+  // Out, and in again with the next code the app shows (a code works once).
+  await reg.click('form[action="/logout"] button');
+  await reg.waitForURL(/\/login\?m=signed_out$/);
+  await reg.fill('#login', 'e2e.user');
+  await reg.fill('#password', 'velvet-orchard-sparrow-42');
+  await reg.click('form[action="/login"] button[type=submit]');
+  await reg.waitForSelector('.error-summary');
+  assert.match(await reg.textContent('.error-summary'), /authenticator app/);
+  const wait = (usedStep + 1) * 30000 - Date.now() + 500;
+  if (wait > 0) await reg.waitForTimeout(wait);
+  await reg.fill('#password', 'velvet-orchard-sparrow-42');
+  await reg.fill('#code', totp(key, Date.now() / 1000));
+  await reg.click('form[action="/login"] button[type=submit]');
+  await reg.waitForURL(`${base}/orgs/browser-test`);
   await visitor.close();
 
   // Signing out ends the session.
@@ -116,7 +162,7 @@ try {
   await page.waitForURL(/\/login\?m=signed_out$/);
   await page.goto(`${base}/orgs/practions`);
   assert.match(page.url(), /\/login\?next=/);
-  console.log('browser test: sign-in, overview, registration and sign-out work');
+  console.log('browser test: sign-in, overview, registration, two-factor enrolment, sign-in with a code and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {

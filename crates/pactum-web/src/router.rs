@@ -180,6 +180,17 @@ pub fn router(state: AppState) -> Router {
             "/account/reset-password",
             get(ui::links::reset_form).post(ui::links::reset_submit),
         )
+        .route("/account", get(ui::account::show))
+        .route(
+            "/account/reauth",
+            get(ui::account::reauth_form).post(ui::account::reauth_submit),
+        )
+        .route(
+            "/account/two-factor",
+            get(ui::account::enrol_form).post(ui::account::enrol_submit),
+        )
+        .route("/account/two-factor/disable", post(ui::account::disable))
+        .route("/account/sessions/{id}/end", post(ui::account::end_session))
         .route(
             "/register",
             get(ui::register::form).post(ui::register::submit),

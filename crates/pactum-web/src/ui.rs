@@ -2,6 +2,7 @@
 //! they link, and the message catalogues. Pages sit behind the same access layer as the
 //! API; a signed-out browser is sent to the sign-in page instead of getting a 401.
 
+pub mod account;
 pub mod assets;
 pub mod i18n;
 pub mod links;

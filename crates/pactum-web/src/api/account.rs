@@ -173,16 +173,21 @@ async fn start_session(
 
 /// Gives the current session a new id (after a change of privilege) and new cookies.
 async fn renew_session(state: &AppState, session: Uuid, res: &mut Response) -> ApiResult<()> {
+    for c in renewed_cookies(state, session).await? {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(())
+}
+
+/// A new id for the session (after a privilege change), as the cookies that carry it.
+pub(crate) async fn renewed_cookies(
+    state: &AppState,
+    session: Uuid,
+) -> ApiResult<[HeaderValue; 2]> {
     let session_secret = secret::random_token("");
     sessions::rotate(&state.store, session, &secret::digest(&session_secret)).await?;
     let csrf = csrf_token(state, &session_secret);
-    let h = res.headers_mut();
-    h.append(
-        header::SET_COOKIE,
-        cookie_header(SESSION_COOKIE, &session_secret, true),
-    );
-    h.append(header::SET_COOKIE, cookie_header(CSRF_COOKIE, &csrf, false));
-    Ok(())
+    Ok(session_cookies(&session_secret, &csrf))
 }
 
 pub async fn register(
@@ -438,6 +443,18 @@ pub async fn reauth(
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
     let r: Reauth = decode(body)?;
+    reauthenticate(&state, &client, &who, &r.password, r.code.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A fresh proof of identity in this browser session.
+pub(crate) async fn reauthenticate(
+    state: &AppState,
+    client: &Client,
+    who: &Principal,
+    password: &str,
+    code: Option<&str>,
+) -> ApiResult<()> {
     let Some(session) = who.session_id() else {
         return Err(ApiError::Forbidden(
             "Re-authentication is for browser sessions.".into(),
@@ -445,9 +462,9 @@ pub async fn reauth(
     };
     let user = accounts::get(&state.store, who.user_id).await?;
     let login = user.username.clone().unwrap_or(user.email.clone());
-    verify_login(&state, &client, &login, &r.password, r.code.as_deref()).await?;
+    verify_login(state, client, &login, password, code).await?;
     sessions::mark_reauthenticated(&state.store, session, state.clock.now()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Sensitive account changes need a browser session with a fresh proof of identity.
@@ -638,6 +655,11 @@ pub async fn start_two_factor(
     who: Principal,
 ) -> ApiResult<Json<Enrolment>> {
     require_fresh(&state, &who)?;
+    Ok(Json(enrolment(&state, &who).await?))
+}
+
+/// A new pending authenticator secret, with its QR code.
+pub(crate) async fn enrolment(state: &AppState, who: &Principal) -> ApiResult<Enrolment> {
     let user = accounts::get(&state.store, who.user_id).await?;
     if user.two_factor_enabled {
         return Err(ApiError::Conflict {
@@ -647,20 +669,33 @@ pub async fn start_two_factor(
                     .into(),
         });
     }
-    let secret = totp::new_secret();
-    let sealed = state
-        .security
-        .keys
-        .encrypt(Category::Totp, &pending_context(user.id), &secret)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    accounts::set_totp_pending(&state.store, user.id, Some(sealed)).await?;
+    // A waiting secret is shown again (the person may have scanned it already); otherwise
+    // a new one is made.
+    let creds = accounts::credentials(&state.store, user.id).await?;
+    let keys = &state.security.keys;
+    let waiting = creds.totp_pending.as_deref().and_then(|sealed| {
+        keys.decrypt(Category::Totp, &pending_context(user.id), sealed)
+            .ok()
+            .map(|s| s.to_vec())
+    });
+    let secret = match waiting {
+        Some(secret) => secret,
+        None => {
+            let secret = totp::new_secret();
+            let sealed = keys
+                .encrypt(Category::Totp, &pending_context(user.id), &secret)
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            accounts::set_totp_pending(&state.store, user.id, Some(sealed)).await?;
+            secret
+        }
+    };
     let account = user.username.clone().unwrap_or(user.email.clone());
     let uri = totp::otpauth_uri("Pactum", &account, &secret);
-    Ok(Json(Enrolment {
+    Ok(Enrolment {
         secret: totp::base32(&secret),
         qr_svg: totp::qr_svg(&uri),
         otpauth_uri: uri,
-    }))
+    })
 }
 
 fn pending_context(user: Uuid) -> String {
@@ -691,8 +726,28 @@ pub async fn confirm_two_factor(
     who: Principal,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let session = require_fresh(&state, &who)?;
     let body: CodeBody = decode(body)?;
+    let (codes, cookies) = confirm_enrolment(&state, &client, &who, &body.code).await?;
+    let mut res = Json(BackupCodes {
+        backup_codes: codes,
+    })
+    .into_response();
+    for c in cookies {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+/// Turns 2FA on with a code of the pending secret: the backup codes (shown once) and the
+/// cookies of the renewed session.
+pub(crate) async fn confirm_enrolment(
+    state: &AppState,
+    client: &Client,
+    who: &Principal,
+    code: &str,
+) -> ApiResult<(Vec<String>, [HeaderValue; 2])> {
+    let (state, client) = (state.clone(), client.clone());
+    let session = require_fresh(&state, who)?;
     let creds = accounts::credentials(&state.store, who.user_id).await?;
     let Some(pending) = creds.totp_pending.as_deref() else {
         return Err(ApiError::Conflict {
@@ -705,7 +760,7 @@ pub async fn confirm_two_factor(
         .decrypt(Category::Totp, &pending_context(who.user_id), pending)
         .map_err(|e| ApiError::Internal(format!("pending TOTP secret: {e}")))?;
     let now = state.clock.now().unix_timestamp().max(0) as u64;
-    let Some(step) = totp::matching_step(&secret, body.code.trim(), now) else {
+    let Some(step) = totp::matching_step(&secret, code.trim(), now) else {
         return Err(ApiError::Invalid(Violations::single(
             "code",
             "totp",
@@ -732,12 +787,7 @@ pub async fn confirm_two_factor(
         &creds.user.email,
         mail::notice(creds.user.language, Change::TwoFactorOn),
     );
-    let mut res = Json(BackupCodes {
-        backup_codes: codes,
-    })
-    .into_response();
-    renew_session(&state, session, &mut res).await?;
-    Ok(res)
+    Ok((codes, renewed_cookies(&state, session).await?))
 }
 
 async fn fresh_code(
@@ -769,9 +819,21 @@ pub async fn disable_two_factor(
     who: Principal,
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
-    require_fresh(&state, &who)?;
     let body: CodeBody = decode(body)?;
-    fresh_code(&state, &client, &who, &body.code).await?;
+    turn_off_two_factor(&state, &client, &who, &body.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Turns 2FA off with a fresh code.
+pub(crate) async fn turn_off_two_factor(
+    state: &AppState,
+    client: &Client,
+    who: &Principal,
+    code: &str,
+) -> ApiResult<()> {
+    let (state, client, who) = (state.clone(), client.clone(), who.clone());
+    require_fresh(&state, &who)?;
+    fresh_code(&state, &client, &who, code).await?;
     accounts::disable_totp(
         &state.store,
         &client.actor(Some(who.user_id)),
@@ -785,7 +847,7 @@ pub async fn disable_two_factor(
         &user.email,
         mail::notice(user.language, Change::TwoFactorOff),
     );
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 pub async fn renew_backup_codes(

@@ -34,7 +34,13 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 9] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 12] = [
+    ("account.html", include_str!("../../templates/account.html")),
+    (
+        "two_factor.html",
+        include_str!("../../templates/two_factor.html"),
+    ),
+    ("reauth.html", include_str!("../../templates/reauth.html")),
     ("link.html", include_str!("../../templates/link.html")),
     (
         "register.html",

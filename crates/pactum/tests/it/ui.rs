@@ -561,9 +561,139 @@ async fn emailed_links_open_pages_that_use_them_once(db: TestDb) {
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
 }
 
+async fn two_factor_is_turned_on_from_the_account_page(db: TestDb) {
+    use pactum_crypto::keyring::{Category, Keys};
+    use sqlx::Row;
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let id = pactum_store::accounts::by_login(&app.db.store, &user)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let mut v = Visitor::default();
+    let form = v.get(&app, "/login").await;
+    let csrf = form.hidden("csrf");
+    v.post(
+        &app,
+        "/login",
+        &[("login", &user), ("password", &password), ("csrf", &csrf)],
+    )
+    .await;
+
+    let account = v.get(&app, "/account").await;
+    assert_eq!(account.status, 200);
+    assert!(account.html.contains("This session"));
+    assert!(account.html.contains(">Off<"));
+
+    // Long after signing in, the page first asks for the password again.
+    app.clock.advance(time::Duration::minutes(11));
+    let p = v.get(&app, "/account/two-factor").await;
+    assert_eq!(p.location(), "/account/reauth?next=/account/two-factor");
+    let token = v.get(&app, p.location()).await.hidden("csrf");
+    let wrong = v
+        .post(
+            &app,
+            "/account/reauth",
+            &[
+                ("csrf", &token),
+                ("password", "nope"),
+                ("next", "/account/two-factor"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    let ok = v
+        .post(
+            &app,
+            "/account/reauth",
+            &[
+                ("csrf", &token),
+                ("password", &password),
+                ("next", "/account/two-factor"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.location(), "/account/two-factor");
+
+    let enrol = v.get(&app, "/account/two-factor").await;
+    assert_eq!(enrol.status, 200);
+    assert!(
+        enrol.html.contains("<div class=\"qr\"><svg"),
+        "the QR code is inline SVG"
+    );
+    assert!(!enrol.html.contains("<?xml"));
+    let row = sqlx::query("SELECT totp_pending FROM users WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_one(app.db.store.pool())
+        .await
+        .unwrap();
+    let sealed: String = row.try_get("totp_pending").unwrap();
+    let keys = Keys::from_toml(&crate::support::TEST_KEYS).unwrap();
+    let secret = keys
+        .decrypt(Category::Totp, &format!("users.totp_pending:{id}"), &sealed)
+        .unwrap()
+        .to_vec();
+    let shown = enrol
+        .html
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .replace(' ', "");
+    assert_eq!(shown, pactum_crypto::totp::base32(&secret));
+
+    let bad = v
+        .post(
+            &app,
+            "/account/two-factor",
+            &[("csrf", &token), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.html.contains(&shown[..4]),
+        "the same key is shown again"
+    );
+    let now = pactum_web::clock::Clock::now(app.clock.as_ref()).unix_timestamp() as u64;
+    let code = pactum_crypto::totp::code_at(&secret, now);
+    let codes = v
+        .post(
+            &app,
+            "/account/two-factor",
+            &[("csrf", &token), ("code", &code)],
+        )
+        .await;
+    assert_eq!(codes.status, 200, "{}", codes.html);
+    assert_eq!(codes.html.matches("<li><code>").count(), 10);
+    let account = v.get(&app, "/account").await;
+    assert!(account.html.contains(">On<"));
+    assert!(account.html.contains("backup codes left: 10"));
+
+    // From now on, signing in needs a code.
+    let mut other = Visitor::default();
+    let csrf = other.get(&app, "/login").await.hidden("csrf");
+    let p = other
+        .post(
+            &app,
+            "/login",
+            &[("login", &user), ("password", &password), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(p.status, 401);
+    assert!(
+        p.html
+            .contains("Enter the code from your authenticator app")
+    );
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
     registering_through_the_form,
     emailed_links_open_pages_that_use_them_once,
+    two_factor_is_turned_on_from_the_account_page,
 );
