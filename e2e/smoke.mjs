@@ -155,6 +155,21 @@ try {
   await reg.fill('#code', totp(key, Date.now() / 1000));
   await reg.click('form[action="/login"] button[type=submit]');
   await reg.waitForURL(`${base}/orgs/browser-test`);
+
+  // A first project, through the form.
+  await reg.click('a[href="/orgs/browser-test/projects"]');
+  await reg.click('a[href="/orgs/browser-test/projects/new"]');
+  await reg.click('form[action="/orgs/browser-test/projects"] button[type=submit]');
+  await reg.waitForSelector('.error-summary');
+  await audit('new project with an error', reg);
+  await reg.fill('#name', 'Customer portal');
+  await reg.click('form[action="/orgs/browser-test/projects"] button[type=submit]');
+  await reg.waitForURL(/\/orgs\/browser-test\/projects\/[0-9a-f-]+\?m=created$/);
+  assert.match(await reg.textContent('h1'), /Customer portal/);
+  await audit('project', reg);
+  await reg.click('a[href$="/services"]');
+  assert.match(await reg.textContent('[role=status]'), /Nothing found/);
+  await audit('services list', reg);
   await visitor.close();
 
   // Signing out ends the session.
@@ -162,7 +177,7 @@ try {
   await page.waitForURL(/\/login\?m=signed_out$/);
   await page.goto(`${base}/orgs/practions`);
   assert.match(page.url(), /\/login\?next=/);
-  console.log('browser test: sign-in, overview, registration, two-factor enrolment, sign-in with a code and sign-out work');
+  console.log('browser test: sign-in, overview, registration, two-factor enrolment, sign-in with a code, a new project and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {

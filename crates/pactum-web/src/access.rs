@@ -40,7 +40,7 @@ fn collection_rule(method: &Method) -> Rule {
     }
 }
 
-use Permission::{Audit, Export, Manage, Own, Read, Tokens};
+use Permission::{Audit, Export, Manage, Own, Read, Tokens, Write};
 
 const LOGIN: Rule = Rule::Public(Some(Bucket::Login));
 const PUBLIC: Rule = Rule::Public(Some(Bucket::Public));
@@ -121,6 +121,15 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/logout", Rule::User),
     ("GET", "/", Rule::User),
     ("GET", "/orgs/{org}", Rule::Org(Read)),
+    ("GET", "/orgs/{org}/projects", Rule::Org(Read)),
+    ("POST", "/orgs/{org}/projects", Rule::Org(Write)),
+    ("GET", "/orgs/{org}/projects/new", Rule::Org(Write)),
+    ("GET", "/orgs/{org}/projects/{project}", Rule::Org(Read)),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/{collection}",
+        Rule::Org(Read),
+    ),
 ];
 
 /// Pages answer a browser: a missing sign-in leads to the sign-in page, other refusals

@@ -196,6 +196,16 @@ pub fn router(state: AppState) -> Router {
             get(ui::register::form).post(ui::register::submit),
         )
         .route("/orgs/{org}", get(ui::pages::dashboard))
+        .route(
+            "/orgs/{org}/projects",
+            get(ui::projects::list).post(ui::projects::create),
+        )
+        .route("/orgs/{org}/projects/new", get(ui::projects::new_form))
+        .route("/orgs/{org}/projects/{project}", get(ui::projects::show))
+        .route(
+            "/orgs/{org}/projects/{project}/{collection}",
+            get(ui::projects::records_list),
+        )
         .route("/static/{file}", get(ui::assets::serve))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -7,4 +7,5 @@ pub mod assets;
 pub mod i18n;
 pub mod links;
 pub mod pages;
+pub mod projects;
 pub mod register;

@@ -34,7 +34,17 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 12] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 16] = [
+    (
+        "projects.html",
+        include_str!("../../templates/projects.html"),
+    ),
+    (
+        "project_form.html",
+        include_str!("../../templates/project_form.html"),
+    ),
+    ("project.html", include_str!("../../templates/project.html")),
+    ("records.html", include_str!("../../templates/records.html")),
     ("account.html", include_str!("../../templates/account.html")),
     (
         "two_factor.html",
@@ -389,6 +399,7 @@ pub struct Count {
 struct DashboardPage {
     chrome: Chrome,
     legal_name: String,
+    slug: String,
     require_two_factor: bool,
     counts: Vec<Count>,
 }
@@ -429,6 +440,7 @@ pub async fn dashboard(
     let page = DashboardPage {
         chrome: Chrome::new(t, "dashboard.title", true, csrf_of(&headers)),
         legal_name: caller.membership.legal_name.clone(),
+        slug: caller.membership.slug.clone(),
         require_two_factor: caller.membership.require_two_factor,
         counts,
     };

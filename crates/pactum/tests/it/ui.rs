@@ -690,10 +690,217 @@ async fn two_factor_is_turned_on_from_the_account_page(db: TestDb) {
     );
 }
 
+/// Signs a visitor in through the form.
+async fn signed_in(app: &TestApp, login: &str, password: &str) -> Visitor {
+    let mut v = Visitor::default();
+    let csrf = v.get(app, "/login").await.hidden("csrf");
+    let p = v
+        .post(
+            app,
+            "/login",
+            &[("login", login), ("password", password), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
+    v
+}
+
+async fn projects_and_lists_follow_the_role(db: TestDb) {
+    use pactum_domain::organisation::{Member, MemberRole};
+    use pactum_store::audit::Actor;
+    let app = TestApp::new(db).await;
+    let store = &app.db.store;
+    let org = pactum_store::scope::OrgId(
+        pactum_store::organisations::by_slug(store, "practions")
+            .await
+            .unwrap()
+            .id,
+    );
+    let hasher = pactum_crypto::password::PasswordHasher::new(
+        pactum_crypto::keyring::Keys::from_toml(&crate::support::TEST_KEYS)
+            .unwrap()
+            .current()
+            .pepper(),
+        4,
+    );
+    pactum_store::accounts::create_user(
+        store,
+        &Actor::system(),
+        "vera.viewer",
+        "vera@practions.example",
+        None,
+        hasher.hash("viewer-password-maple-3").unwrap(),
+        crate::support::NOW,
+    )
+    .await
+    .unwrap();
+    pactum_store::members::add(
+        store,
+        &Actor::system(),
+        org,
+        Member {
+            email: "vera@practions.example".into(),
+            display_name: None,
+            role: MemberRole::Viewer,
+        },
+        crate::support::NOW,
+    )
+    .await
+    .unwrap();
+
+    // A viewer sees the projects but no control to add one, and posting anyway is refused.
+    let mut viewer = signed_in(&app, "vera.viewer", "viewer-password-maple-3").await;
+    let list = viewer.get(&app, "/orgs/practions/projects").await;
+    assert_eq!(list.status, 200);
+    assert!(list.html.contains("Practions coaching platform"));
+    assert!(
+        !list.html.contains("/projects/new"),
+        "no edit control for a viewer"
+    );
+    let token = list.hidden("csrf");
+    let refused = viewer
+        .post(
+            &app,
+            "/orgs/practions/projects",
+            &[("csrf", &token), ("name", "Sneaky")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.html.contains("You cannot do this"));
+    assert_eq!(
+        viewer
+            .get(&app, "/orgs/practions/projects/new")
+            .await
+            .status,
+        403
+    );
+
+    // The owner adds a project; a missing name is named next to the field.
+    let (user, password) = app.logins[0].clone();
+    let mut owner = signed_in(&app, &user, &password).await;
+    let form = owner.get(&app, "/orgs/practions/projects/new").await;
+    let token = form.hidden("csrf");
+    let empty = owner
+        .post(
+            &app,
+            "/orgs/practions/projects",
+            &[("csrf", &token), ("name", " ")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.html.contains("Enter the name of the project"));
+    let created = owner
+        .post(
+            &app,
+            "/orgs/practions/projects",
+            &[
+                ("csrf", &token),
+                ("name", "Webshop"),
+                ("description", "<b>new</b> shop"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let page = owner.get(&app, created.location()).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("Webshop"));
+    assert!(page.html.contains("&#60;b&#62;new") || page.html.contains("&lt;b&gt;new"));
+    let dup = owner
+        .post(
+            &app,
+            "/orgs/practions/projects",
+            &[("csrf", &token), ("name", "Webshop")],
+        )
+        .await;
+    assert_eq!(dup.status, 422);
+    assert!(dup.html.contains("already exists"));
+
+    // Lists: search and pages in the query string.
+    let projects = owner.get(&app, "/orgs/practions/projects").await;
+    let first = projects
+        .html
+        .split("/orgs/practions/projects/")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let items = owner
+        .get(
+            &app,
+            &format!("/orgs/practions/projects/{first}/data-items"),
+        )
+        .await;
+    assert_eq!(items.status, 200);
+    let total: i64 = pactum_store::records::count_in_org::<
+        pactum_domain::datamap::data_item::DataItem,
+    >(store, org)
+    .await
+    .unwrap();
+    assert!(
+        items.html.contains(&format!("of {total}")),
+        "{}",
+        items.html
+    );
+    let found = owner
+        .get(
+            &app,
+            &format!("/orgs/practions/projects/{first}/data-items?q=zzz-nothing"),
+        )
+        .await;
+    assert!(found.html.contains("Nothing found."));
+    assert_eq!(
+        owner
+            .get(
+                &app,
+                &format!("/orgs/practions/projects/{first}/no-such-list")
+            )
+            .await
+            .status,
+        404
+    );
+    // Another organisation's project does not exist here.
+    let theirs = pactum_store::records::list::<pactum_domain::project::Project>(
+        store,
+        pactum_store::scope::Scope::Org(pactum_store::scope::OrgId(
+            pactum_store::organisations::by_slug(store, "locaverdi")
+                .await
+                .unwrap()
+                .id,
+        )),
+        &pactum_store::records::ListQuery {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let their_id = theirs.items[0].id;
+    assert_eq!(
+        owner
+            .get(&app, &format!("/orgs/practions/projects/{their_id}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        owner
+            .get(
+                &app,
+                &format!("/orgs/practions/projects/{their_id}/services")
+            )
+            .await
+            .status,
+        404
+    );
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
     registering_through_the_form,
     emailed_links_open_pages_that_use_them_once,
     two_factor_is_turned_on_from_the_account_page,
+    projects_and_lists_follow_the_role,
 );
