@@ -92,6 +92,10 @@ try {
   assert.ok(session, 'the browser kept the session cookie');
   assert.ok(session.httpOnly && session.secure && session.sameSite === 'Strict');
   await audit('overview');
+  await page.click('a[href="/orgs/practions/audit"]');
+  assert.match(await page.textContent('h1'), /Auditlog|Audit log/);
+  await audit('audit log');
+  await page.goto(`${base}/orgs/practions`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
 

@@ -121,6 +121,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/logout", Rule::User),
     ("GET", "/", Rule::User),
     ("GET", "/orgs/{org}", Rule::Org(Read)),
+    ("GET", "/orgs/{org}/audit", Rule::Org(Audit)),
     ("GET", "/orgs/{org}/projects", Rule::Org(Read)),
     ("POST", "/orgs/{org}/projects", Rule::Org(Write)),
     ("GET", "/orgs/{org}/projects/new", Rule::Org(Write)),

@@ -196,6 +196,7 @@ pub fn router(state: AppState) -> Router {
             get(ui::register::form).post(ui::register::submit),
         )
         .route("/orgs/{org}", get(ui::pages::dashboard))
+        .route("/orgs/{org}/audit", get(ui::audit::show))
         .route(
             "/orgs/{org}/projects",
             get(ui::projects::list).post(ui::projects::create),

@@ -4,6 +4,8 @@
 
 pub mod account;
 pub mod assets;
+pub mod audit;
+pub mod format;
 pub mod i18n;
 pub mod links;
 pub mod pages;

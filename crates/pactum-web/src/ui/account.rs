@@ -72,11 +72,6 @@ struct AccountPage {
     sessions: Vec<SessionRow>,
 }
 
-/// Dates as people read them, in UTC until organisations' time zones reach these pages.
-fn when(t: time::OffsetDateTime) -> String {
-    format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
-}
-
 async fn account_page(
     state: &AppState,
     headers: &HeaderMap,
@@ -111,9 +106,9 @@ async fn account_page(
             .into_iter()
             .map(|s| SessionRow {
                 id: s.id.to_string(),
-                created: when(s.created_at),
+                created: crate::ui::format::date_time(t.0, s.created_at),
                 created_iso: timestamp::format(s.created_at),
-                seen: when(s.last_seen_at),
+                seen: crate::ui::format::date_time(t.0, s.last_seen_at),
                 seen_iso: timestamp::format(s.last_seen_at),
                 ip: s.ip.unwrap_or_default(),
                 agent: s.user_agent.unwrap_or_default(),

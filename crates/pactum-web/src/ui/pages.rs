@@ -34,7 +34,8 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 16] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 17] = [
+    ("audit.html", include_str!("../../templates/audit.html")),
     (
         "projects.html",
         include_str!("../../templates/projects.html"),
@@ -400,6 +401,7 @@ struct DashboardPage {
     chrome: Chrome,
     legal_name: String,
     slug: String,
+    can_audit: bool,
     require_two_factor: bool,
     counts: Vec<Count>,
 }
@@ -441,6 +443,9 @@ pub async fn dashboard(
         chrome: Chrome::new(t, "dashboard.title", true, csrf_of(&headers)),
         legal_name: caller.membership.legal_name.clone(),
         slug: caller.membership.slug.clone(),
+        can_audit: caller
+            .require(pactum_domain::access::Permission::Audit)
+            .is_ok(),
         require_two_factor: caller.membership.require_two_factor,
         counts,
     };

@@ -52,6 +52,8 @@ pub struct Row {
     pub id: String,
     pub name: String,
     pub detail: String,
+    /// For `<time datetime>`.
+    pub when_iso: String,
 }
 
 #[derive(Template)]
@@ -96,6 +98,7 @@ pub async fn list(
                 id: r.id.to_string(),
                 name: r.data.name,
                 detail: r.data.description.unwrap_or_default(),
+                when_iso: String::new(),
             })
             .collect(),
     };
@@ -338,6 +341,7 @@ async fn rows_of<E: Stored>(
     scope: Scope,
     mut query: ListQuery,
     descending: bool,
+    language: pactum_domain::organisation::Language,
 ) -> Result<(Vec<Row>, i64), ApiError> {
     let order = E::TABLE.order;
     query.sort = Some(if descending {
@@ -359,7 +363,8 @@ async fn rows_of<E: Stored>(
             Row {
                 id: r.id.to_string(),
                 name,
-                detail: timestamp::format(r.updated_at),
+                detail: crate::ui::format::date_time(language, r.updated_at),
+                when_iso: timestamp::format(r.updated_at),
             }
         })
         .collect();
@@ -382,6 +387,7 @@ pub async fn records_list(
         .filter(|p| *p >= 1)
         .unwrap_or(1);
     let collection = p.get("collection").cloned().unwrap_or_default();
+    let t = language(&state, &headers, &caller).await;
     let result = async {
         let id = p.get("project").cloned().unwrap_or_default();
         let scope = project_scope(&caller, &id)?;
@@ -399,19 +405,21 @@ pub async fn records_list(
         };
         let (rows, total) = match collection.as_str() {
             "processing-activities" => {
-                rows_of::<ProcessingActivity>(&state, scope, query, descending).await?
+                rows_of::<ProcessingActivity>(&state, scope, query, descending, t.0).await?
             }
-            "services" => rows_of::<Service>(&state, scope, query, descending).await?,
-            "data-items" => rows_of::<DataItem>(&state, scope, query, descending).await?,
-            "data-users" => rows_of::<DataUser>(&state, scope, query, descending).await?,
-            "transfers" => rows_of::<Transfer>(&state, scope, query, descending).await?,
-            "vendors" => rows_of::<Vendor>(&state, scope, query, descending).await?,
+            "services" => rows_of::<Service>(&state, scope, query, descending, t.0).await?,
+            "data-items" => rows_of::<DataItem>(&state, scope, query, descending, t.0).await?,
+            "data-users" => rows_of::<DataUser>(&state, scope, query, descending, t.0).await?,
+            "transfers" => rows_of::<Transfer>(&state, scope, query, descending, t.0).await?,
+            "vendors" => rows_of::<Vendor>(&state, scope, query, descending, t.0).await?,
             "security-measures" => {
-                rows_of::<SecurityMeasure>(&state, scope, query, descending).await?
+                rows_of::<SecurityMeasure>(&state, scope, query, descending, t.0).await?
             }
-            "device-groups" => rows_of::<DeviceGroup>(&state, scope, query, descending).await?,
+            "device-groups" => {
+                rows_of::<DeviceGroup>(&state, scope, query, descending, t.0).await?
+            }
             "backup-strategies" => {
-                rows_of::<BackupStrategy>(&state, scope, query, descending).await?
+                rows_of::<BackupStrategy>(&state, scope, query, descending, t.0).await?
             }
             _ => return Err(ApiError::NotFound("List".into())),
         };
@@ -422,7 +430,6 @@ pub async fn records_list(
         Ok(r) => r,
         Err(e) => return error_page(&headers, &e),
     };
-    let t = language(&state, &headers, &caller).await;
     let slug = caller.membership.slug.clone();
     let base = format!("/orgs/{slug}/projects/{pid}/{collection}");
     let link = |page: u64, desc: bool| {

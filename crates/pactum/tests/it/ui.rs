@@ -894,6 +894,32 @@ async fn projects_and_lists_follow_the_role(db: TestDb) {
             .status,
         404
     );
+    // The audit log: the owner sees who created the project; a viewer may not read it.
+    let log = owner
+        .get(&app, "/orgs/practions/audit?action=record.created")
+        .await;
+    assert_eq!(log.status, 200);
+    assert!(log.html.contains("<code>record.created</code>"));
+    assert!(log.html.contains("Privacy officer"), "the person, by name");
+    assert!(
+        !log.html.contains("<code>member.added</code>"),
+        "the filter holds"
+    );
+    assert_eq!(viewer.get(&app, "/orgs/practions/audit").await.status, 403);
+    assert!(
+        !viewer
+            .get(&app, "/orgs/practions")
+            .await
+            .html
+            .contains("/audit\"")
+    );
+    assert!(
+        owner
+            .get(&app, "/orgs/practions")
+            .await
+            .html
+            .contains("/orgs/practions/audit\"")
+    );
 }
 
 on_both_backends!(
