@@ -91,6 +91,23 @@ try {
   const session = cookies.find((c) => c.name === '__Host-pactum_session');
   assert.ok(session, 'the browser kept the session cookie');
   assert.ok(session.httpOnly && session.secure && session.sameSite === 'Strict');
+  // What the first load of the overview costs on the wire: the page and every file it
+  // loads, compressed as sent (target: under 150 KB).
+  {
+    const fresh = await browser.newContext({ locale: 'nl-NL' });
+    await fresh.addCookies(await context.cookies());
+    const p = await fresh.newPage();
+    let bytes = 0;
+    p.on('requestfinished', async (r) => {
+      const sizes = await r.sizes();
+      bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+    });
+    await p.goto(`${base}/orgs/practions`, { waitUntil: 'networkidle' });
+    await p.waitForTimeout(200);
+    console.log(`overview first load: ${bytes} bytes transferred`);
+    if (bytes > 150 * 1024) problems.push(`the overview's first load is ${bytes} bytes, over 150 KB`);
+    await fresh.close();
+  }
   await audit('overview');
   await page.click('a[href="/orgs/practions/audit"]');
   assert.match(await page.textContent('h1'), /Auditlog|Audit log/);

@@ -922,6 +922,37 @@ async fn projects_and_lists_follow_the_role(db: TestDb) {
     );
 }
 
+async fn pages_and_styles_are_sent_compressed(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let fetch = |path: String, gzip: bool| {
+        let router = app.router.clone();
+        async move {
+            let mut req = axum::http::Request::builder().uri(path);
+            if gzip {
+                req = req.header("accept-encoding", "gzip");
+            }
+            let res = router
+                .oneshot(req.body(axum::body::Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let encoding = res
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let bytes = res.into_body().collect().await.unwrap().to_bytes().len();
+            (encoding, bytes)
+        }
+    };
+    let css = pactum_web::ui::assets::url("app.css");
+    for path in ["/login".to_owned(), css] {
+        let (plain_enc, plain) = fetch(path.clone(), false).await;
+        let (enc, packed) = fetch(path.clone(), true).await;
+        assert_eq!(plain_enc, None, "{path}");
+        assert_eq!(enc.as_deref(), Some("gzip"), "{path}");
+        assert!(packed * 2 < plain, "{path}: {packed} of {plain} bytes");
+    }
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
@@ -929,4 +960,5 @@ on_both_backends!(
     emailed_links_open_pages_that_use_them_once,
     two_factor_is_turned_on_from_the_account_page,
     projects_and_lists_follow_the_role,
+    pages_and_styles_are_sent_compressed,
 );
