@@ -112,6 +112,8 @@ try {
   await page.click('a[href="/orgs/practions/audit"]');
   assert.match(await page.textContent('h1'), /Auditlog|Audit log/);
   await audit('audit log');
+  await page.goto(`${base}/orgs/practions/settings`);
+  await audit('settings');
   await page.goto(`${base}/orgs/practions`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');

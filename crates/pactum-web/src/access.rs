@@ -122,6 +122,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/", Rule::User),
     ("GET", "/orgs/{org}", Rule::Org(Read)),
     ("GET", "/orgs/{org}/audit", Rule::Org(Audit)),
+    ("GET", "/orgs/{org}/settings", Rule::Org(Read)),
+    ("POST", "/orgs/{org}/settings", Rule::Org(Manage)),
     ("GET", "/orgs/{org}/projects", Rule::Org(Read)),
     ("POST", "/orgs/{org}/projects", Rule::Org(Write)),
     ("GET", "/orgs/{org}/projects/new", Rule::Org(Write)),

@@ -198,6 +198,10 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}", get(ui::pages::dashboard))
         .route("/orgs/{org}/audit", get(ui::audit::show))
         .route(
+            "/orgs/{org}/settings",
+            get(ui::settings::show).post(ui::settings::save),
+        )
+        .route(
             "/orgs/{org}/projects",
             get(ui::projects::list).post(ui::projects::create),
         )

@@ -11,3 +11,4 @@ pub mod links;
 pub mod pages;
 pub mod projects;
 pub mod register;
+pub mod settings;

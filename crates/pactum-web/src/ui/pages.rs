@@ -34,7 +34,11 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 17] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 18] = [
+    (
+        "settings.html",
+        include_str!("../../templates/settings.html"),
+    ),
     ("audit.html", include_str!("../../templates/audit.html")),
     (
         "projects.html",

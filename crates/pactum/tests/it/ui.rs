@@ -774,6 +774,23 @@ async fn projects_and_lists_follow_the_role(db: TestDb) {
             .status,
         403
     );
+    let settings = viewer.get(&app, "/orgs/practions/settings").await;
+    assert_eq!(settings.status, 200);
+    assert!(
+        !settings
+            .html
+            .contains("action=\"/orgs/practions/settings\""),
+        "no form for a viewer"
+    );
+    assert!(settings.html.contains("Klaver Solutions"));
+    let refused = viewer
+        .post(
+            &app,
+            "/orgs/practions/settings",
+            &[("csrf", &token), ("legal_name", "Taken over")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
 
     // The owner adds a project; a missing name is named next to the field.
     let (user, password) = app.logins[0].clone();
@@ -953,6 +970,60 @@ async fn pages_and_styles_are_sent_compressed(db: TestDb) {
     }
 }
 
+async fn organisation_settings_are_kept_by_owners_and_admins(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let mut owner = signed_in(&app, &user, &password).await;
+    let page = owner.get(&app, "/orgs/practions/settings").await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("value=\"Klaver Solutions\""));
+    let csrf = page.hidden("csrf");
+    let form = |legal: &str, two_factor: bool| {
+        let mut f = vec![
+            ("csrf".to_owned(), csrf.clone()),
+            ("legal_name".to_owned(), legal.to_owned()),
+            ("country".to_owned(), "NL".to_owned()),
+            ("dpo_name".to_owned(), "Fenna de Vries".to_owned()),
+        ];
+        if two_factor {
+            f.push(("require_two_factor".to_owned(), "yes".to_owned()));
+        }
+        f
+    };
+    let f = form("", false);
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let bad = owner.post(&app, "/orgs/practions/settings", &refs).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.html.contains("Enter the legal name"));
+    assert!(
+        bad.html.contains("value=\"Fenna de Vries\""),
+        "what was typed stays"
+    );
+    let f = form("Klaver Solutions B.V.", false);
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let ok = owner.post(&app, "/orgs/practions/settings", &refs).await;
+    assert_eq!(ok.location(), "/orgs/practions/settings?m=saved");
+    let saved = owner.get(&app, ok.location()).await;
+    assert!(saved.html.contains("The settings are saved."));
+    assert!(saved.html.contains("value=\"Fenna de Vries\""));
+    let org = pactum_store::organisations::by_slug(&app.db.store, "practions")
+        .await
+        .unwrap();
+    assert_eq!(org.data.dpo_name.as_deref(), Some("Fenna de Vries"));
+    assert_eq!(
+        org.data.slug, "practions",
+        "what the form does not show is kept"
+    );
+
+    // Requiring 2FA locks out the owner until they turn it on themselves.
+    let f = form("Klaver Solutions B.V.", true);
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    owner.post(&app, "/orgs/practions/settings", &refs).await;
+    let locked = owner.get(&app, "/orgs/practions").await;
+    assert_eq!(locked.status, 403);
+    assert!(locked.html.contains("Turn on two-factor authentication"));
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
@@ -961,4 +1032,5 @@ on_both_backends!(
     two_factor_is_turned_on_from_the_account_page,
     projects_and_lists_follow_the_role,
     pages_and_styles_are_sent_compressed,
+    organisation_settings_are_kept_by_owners_and_admins,
 );
