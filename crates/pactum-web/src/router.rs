@@ -201,6 +201,15 @@ pub fn router(state: AppState) -> Router {
             "/orgs/{org}/settings",
             get(ui::settings::show).post(ui::settings::save),
         )
+        .route("/orgs/{org}/members", post(ui::settings::add_member))
+        .route(
+            "/orgs/{org}/members/{id}/role",
+            post(ui::settings::change_role),
+        )
+        .route(
+            "/orgs/{org}/members/{id}/remove",
+            get(ui::settings::remove_confirm).post(ui::settings::remove),
+        )
         .route(
             "/orgs/{org}/projects",
             get(ui::projects::list).post(ui::projects::create),

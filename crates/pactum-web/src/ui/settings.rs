@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pactum_domain::access::{Permission, role_name};
-use pactum_domain::organisation::Organisation;
+use pactum_domain::organisation::{Member, MemberRole, Organisation};
 use pactum_store::{StoreError, members, organisations};
 
 use crate::access::Caller;
@@ -85,9 +85,20 @@ struct SettingsPage {
     can_manage: bool,
     fields: Vec<Field>,
     require_two_factor: bool,
-    members: Vec<(String, String, String)>,
+    members: Vec<MemberRow>,
+    roles: Vec<(String, String)>,
+    member_fields: Vec<Field>,
 }
 
+pub struct MemberRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub role_key: String,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn page(
     state: &AppState,
     headers: &HeaderMap,
@@ -96,6 +107,7 @@ async fn page(
     require_two_factor: bool,
     errors: Vec<FieldError>,
     banner: Option<&str>,
+    member_email: &str,
 ) -> Result<SettingsPage, crate::error::ApiError> {
     let preferred = pactum_store::accounts::get(&state.store, caller.user_id())
         .await
@@ -137,14 +149,32 @@ async fn page(
         require_two_factor,
         members: people
             .into_iter()
-            .map(|m| {
-                (
-                    m.email,
-                    m.display_name.unwrap_or_default(),
-                    format!("role.{}", role_name(m.role)),
-                )
+            .map(|m| MemberRow {
+                id: m.id.to_string(),
+                email: m.email,
+                name: m.display_name.unwrap_or_default(),
+                role: role_name(m.role).to_owned(),
+                role_key: format!("role.{}", role_name(m.role)),
             })
             .collect(),
+        roles: pactum_domain::access::ROLES
+            .iter()
+            .map(|r| (role_name(*r).to_owned(), format!("role.{}", role_name(*r))))
+            .collect(),
+        member_fields: vec![Field {
+            id: "member_email",
+            name: "email",
+            kind: "email",
+            label: t.s("register.email").to_owned(),
+            hint: Some(t.s("members.email_hint").to_owned()),
+            error: errors
+                .iter()
+                .find(|e| e.field == "member_email")
+                .map(|e| e.message.clone()),
+            value: member_email.to_owned(),
+            autocomplete: "off",
+            required: true,
+        }],
         chrome,
         errors,
     })
@@ -156,15 +186,18 @@ pub async fn show(
     caller: Caller,
     q: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let saved = q
-        .ok()
-        .and_then(|Query(q)| q.get("m").cloned())
-        .is_some_and(|m| m == "saved");
+    let m = q.ok().and_then(|Query(q)| q.get("m").cloned());
+    let banner = match m.as_deref() {
+        Some("saved") => Some("settings.saved"),
+        Some("added") => Some("members.added"),
+        Some("role_changed") => Some("members.role_changed"),
+        Some("removed") => Some("members.removed"),
+        _ => None,
+    };
     let org = match organisations::get(&state.store, caller.org_id()).await {
         Ok(o) => o,
         Err(e) => return error_page(&headers, &e.into()),
     };
-    let banner = saved.then_some("settings.saved");
     match page(
         &state,
         &headers,
@@ -173,6 +206,7 @@ pub async fn show(
         org.data.require_two_factor,
         Vec::new(),
         banner,
+        "",
     )
     .await
     {
@@ -251,10 +285,274 @@ pub async fn save(
         require_two_factor,
         errors,
         None,
+        "",
     )
     .await
     {
         Ok(p) => render(StatusCode::UNPROCESSABLE_ENTITY, &p),
         Err(e) => error_page(&headers, &e),
+    }
+}
+
+fn language_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    caller: &Caller,
+) -> impl std::future::Future<Output = T> {
+    let store = state.store.clone();
+    let user = caller.user_id();
+    let headers = headers.clone();
+    async move {
+        let preferred = pactum_store::accounts::get(&store, user)
+            .await
+            .ok()
+            .map(|u| u.language);
+        T(negotiate(&headers, preferred))
+    }
+}
+
+/// Re-renders the settings page with a problem in the members part.
+async fn member_problem(
+    state: &AppState,
+    headers: &HeaderMap,
+    caller: &Caller,
+    errors: Vec<FieldError>,
+    member_email: &str,
+) -> Response {
+    let org = match organisations::get(&state.store, caller.org_id()).await {
+        Ok(o) => o,
+        Err(e) => return error_page(headers, &e.into()),
+    };
+    match page(
+        state,
+        headers,
+        caller,
+        &values(&org.data),
+        org.data.require_two_factor,
+        errors,
+        None,
+        member_email,
+    )
+    .await
+    {
+        Ok(p) => render(StatusCode::UNPROCESSABLE_ENTITY, &p),
+        Err(e) => error_page(headers, &e),
+    }
+}
+
+fn parse_role(text: &str) -> Option<MemberRole> {
+    pactum_domain::access::ROLES
+        .into_iter()
+        .find(|r| role_name(*r) == text)
+}
+
+/// A member change refused for a reason a person can act on: (field, message key).
+fn member_error(e: &StoreError) -> Option<&'static str> {
+    match e {
+        StoreError::Conflict { field, .. } if field == "role" => Some("members.last_owner"),
+        StoreError::Conflict { .. } => Some("members.already"),
+        StoreError::Invalid(_) => Some("members.email_wrong"),
+        _ => None,
+    }
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let t = language_of(&state, &headers, &caller).await;
+    let email = form.get("email").cloned().unwrap_or_default();
+    let role = form
+        .get("role")
+        .and_then(|r| parse_role(r))
+        .unwrap_or(MemberRole::Viewer);
+    if role == MemberRole::Owner && caller.require(Permission::Own).is_err() {
+        let e = FieldError {
+            field: "member_email",
+            message: t.s("members.owner_only").to_owned(),
+        };
+        return member_problem(&state, &headers, &caller, vec![e], &email).await;
+    }
+    let member = Member {
+        email: email.clone(),
+        display_name: None,
+        role,
+    };
+    match members::add(
+        &state.store,
+        &caller.actor(),
+        caller.org_id(),
+        member,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/orgs/{}/settings?m=added#members",
+            caller.membership.slug
+        ))
+        .into_response(),
+        Err(e) => match member_error(&e) {
+            Some(key) => {
+                let e = FieldError {
+                    field: "member_email",
+                    message: t.s(key).to_owned(),
+                };
+                member_problem(&state, &headers, &caller, vec![e], &email).await
+            }
+            None => error_page(&headers, &e.into()),
+        },
+    }
+}
+
+fn member_id(p: &HashMap<String, String>) -> Option<uuid::Uuid> {
+    p.get("id").and_then(|id| uuid::Uuid::parse_str(id).ok())
+}
+
+pub async fn change_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let t = language_of(&state, &headers, &caller).await;
+    let (Some(id), Some(role)) = (member_id(&p), form.get("role").and_then(|r| parse_role(r)))
+    else {
+        return error_page(&headers, &crate::error::ApiError::NotFound("Member".into()));
+    };
+    let current = match members::get(&state.store, caller.org_id(), id).await {
+        Ok(m) => m,
+        Err(e) => return error_page(&headers, &e.into()),
+    };
+    if (role == MemberRole::Owner || current.role == MemberRole::Owner)
+        && caller.require(Permission::Own).is_err()
+    {
+        let e = FieldError {
+            field: "member_email",
+            message: t.s("members.owner_only").to_owned(),
+        };
+        return member_problem(&state, &headers, &caller, vec![e], "").await;
+    }
+    match members::set_role(
+        &state.store,
+        &caller.actor(),
+        caller.org_id(),
+        id,
+        role,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/orgs/{}/settings?m=role_changed#members",
+            caller.membership.slug
+        ))
+        .into_response(),
+        Err(e) => match member_error(&e) {
+            Some(key) => {
+                let e = FieldError {
+                    field: "member_email",
+                    message: t.s(key).to_owned(),
+                };
+                member_problem(&state, &headers, &caller, vec![e], "").await
+            }
+            None => error_page(&headers, &e.into()),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    body: String,
+    action: String,
+    submit: String,
+    back: String,
+}
+
+/// Removing someone is confirmed on a page of its own first.
+pub async fn remove_confirm(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+) -> Response {
+    let t = language_of(&state, &headers, &caller).await;
+    let Some(id) = member_id(&p) else {
+        return error_page(&headers, &crate::error::ApiError::NotFound("Member".into()));
+    };
+    let member = match members::get(&state.store, caller.org_id(), id).await {
+        Ok(m) => m,
+        Err(e) => return error_page(&headers, &e.into()),
+    };
+    let slug = &caller.membership.slug;
+    let mut chrome = Chrome::new(
+        t,
+        "members.remove_title",
+        true,
+        crate::auth::cookie(&headers, crate::auth::CSRF_COOKIE)
+            .unwrap_or_default()
+            .to_owned(),
+    );
+    chrome.title = format!("{} {}", chrome.title, member.email);
+    let page = ConfirmPage {
+        chrome,
+        body: t.s("members.remove_body").to_owned(),
+        action: format!("/orgs/{slug}/members/{id}/remove"),
+        submit: format!("{} {}", t.s("members.remove"), member.email),
+        back: format!("/orgs/{slug}/settings#members"),
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+) -> Response {
+    let t = language_of(&state, &headers, &caller).await;
+    let Some(id) = member_id(&p) else {
+        return error_page(&headers, &crate::error::ApiError::NotFound("Member".into()));
+    };
+    let current = match members::get(&state.store, caller.org_id(), id).await {
+        Ok(m) => m,
+        Err(e) => return error_page(&headers, &e.into()),
+    };
+    if current.role == MemberRole::Owner && caller.require(Permission::Own).is_err() {
+        let e = FieldError {
+            field: "member_email",
+            message: t.s("members.owner_only").to_owned(),
+        };
+        return member_problem(&state, &headers, &caller, vec![e], "").await;
+    }
+    match members::remove(
+        &state.store,
+        &caller.actor(),
+        caller.org_id(),
+        id,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(()) => Redirect::to(&format!(
+            "/orgs/{}/settings?m=removed#members",
+            caller.membership.slug
+        ))
+        .into_response(),
+        Err(e) => match member_error(&e) {
+            Some(key) => {
+                let e = FieldError {
+                    field: "member_email",
+                    message: t.s(key).to_owned(),
+                };
+                member_problem(&state, &headers, &caller, vec![e], "").await
+            }
+            None => error_page(&headers, &e.into()),
+        },
     }
 }

@@ -1015,6 +1015,92 @@ async fn organisation_settings_are_kept_by_owners_and_admins(db: TestDb) {
         "what the form does not show is kept"
     );
 
+    // Members: add, change the role, remove after a confirmation page.
+    let add = owner
+        .post(
+            &app,
+            "/orgs/practions/members",
+            &[
+                ("csrf", &csrf),
+                ("email", "Nina@Practions.example"),
+                ("role", "editor"),
+            ],
+        )
+        .await;
+    assert_eq!(add.location(), "/orgs/practions/settings?m=added#members");
+    let page = owner.get(&app, "/orgs/practions/settings?m=added").await;
+    assert!(page.html.contains("The member is added."));
+    assert!(page.html.contains("nina@practions.example"));
+    let bad = owner
+        .post(
+            &app,
+            "/orgs/practions/members",
+            &[
+                ("csrf", &csrf),
+                ("email", "not-an-address"),
+                ("role", "viewer"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.html.contains("like name@example.com"));
+    let members = pactum_store::members::list(&app.db.store, pactum_store::scope::OrgId(org.id))
+        .await
+        .unwrap();
+    let nina = members
+        .iter()
+        .find(|m| m.email == "nina@practions.example")
+        .unwrap()
+        .id;
+    let me = members
+        .iter()
+        .find(|m| m.role == pactum_domain::organisation::MemberRole::Owner)
+        .unwrap()
+        .id;
+    let changed = owner
+        .post(
+            &app,
+            &format!("/orgs/practions/members/{nina}/role"),
+            &[("csrf", &csrf), ("role", "auditor")],
+        )
+        .await;
+    assert_eq!(
+        changed.location(),
+        "/orgs/practions/settings?m=role_changed#members"
+    );
+    let last = owner
+        .post(
+            &app,
+            &format!("/orgs/practions/members/{me}/role"),
+            &[("csrf", &csrf), ("role", "viewer")],
+        )
+        .await;
+    assert_eq!(last.status, 422);
+    assert!(last.html.contains("keeps at least one owner"));
+    let confirm = owner
+        .get(&app, &format!("/orgs/practions/members/{nina}/remove"))
+        .await;
+    assert!(
+        confirm
+            .html
+            .contains("Remove this member? nina@practions.example")
+    );
+    let removed = owner
+        .post(
+            &app,
+            &format!("/orgs/practions/members/{nina}/remove"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(
+        removed.location(),
+        "/orgs/practions/settings?m=removed#members"
+    );
+    let members = pactum_store::members::list(&app.db.store, pactum_store::scope::OrgId(org.id))
+        .await
+        .unwrap();
+    assert!(members.iter().all(|m| m.email != "nina@practions.example"));
+
     // Requiring 2FA locks out the owner until they turn it on themselves.
     let f = form("Klaver Solutions B.V.", true);
     let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
