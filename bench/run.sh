@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Measures the JSON API on a large organisation (500 services, 10,000 data items, 2,000
-# processing activities), on SQLite and on PostgreSQL, with wrk at concurrency 32 on
-# loopback, side by side with /healthz (the ceiling of the HTTP stack in the same run).
+# Measures the JSON API and the web UI's pages on a large organisation (500 services,
+# 10,000 data items, 2,000 processing activities), on SQLite and on PostgreSQL, with wrk at
+# concurrency 32 on loopback, side by side with /healthz (the ceiling of the HTTP stack in
+# the same run).
 # Prints req/s, p50 and p99 per endpoint, the server's peak RSS, and how fast
 # `pactum demo` is ready. Usage: bash bench/run.sh [seconds per endpoint, default 10]
 set -euo pipefail
@@ -38,6 +39,28 @@ measure() { # label url token
     printf "%-10s %-34s %10s %9s %9s  %s\n" "$BACKEND" "$1" "$rps" "$p50" "$p99" "$errors"
 }
 
+# Signs in through the sign-in form; prints the Cookie header value of the session.
+sign_in() { # base user password
+    local csrf
+    curl -s -o "$WORK/login.html" "$1/login"
+    csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$WORK/login.html" | head -1)
+    curl -s -D "$WORK/headers" -o /dev/null \
+        -H "Cookie: __Host-pactum_csrf=$csrf" \
+        --data-urlencode "login=$2" --data-urlencode "password=$3" --data-urlencode "csrf=$csrf" \
+        "$1/login"
+    grep -i '^set-cookie: __Host-pactum' "$WORK/headers" | sed 's/^[Ss]et-[Cc]ookie: \([^;]*\);.*/\1/' | paste -sd ';' | sed 's/;/; /g'
+}
+
+page() { # label url (uses $COOKIE)
+    local out rps p50 p99
+    out=$(wrk -t2 -c32 -d"${DURATION}s" --latency -H "Cookie: $COOKIE" -H "Accept-Encoding: gzip" "$2")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+    p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+    printf "%-10s %-34s %10s %9s %9s  %s\n" "$BACKEND" "$1" "$rps" "$p50" "$p99" "$errors"
+}
+
 printf "%-10s %-34s %10s %9s %9s\n" backend endpoint "req/s" p50 p99
 for BACKEND in sqlite postgres; do
     if [ "$BACKEND" = sqlite ]; then
@@ -51,6 +74,8 @@ for BACKEND in sqlite postgres; do
     start=$(date +%s.%N)
     "$BIN" import "$WORK/large.json" >/dev/null
     seeded=$(echo "$(date +%s.%N) - $start" | bc)
+    created=$("$BIN" user create --username bench.owner --email owner@bench.example --org bench)
+    PASSWORD=$(sed -n 's/^Password (shown once): //p' <<<"$created")
     TOKEN=$("$BIN" token create --org bench --scope read)
     PORT=$((18000 + RANDOM % 1000))
     "$BIN" serve --bind "127.0.0.1:$PORT" & SERVER=$!
@@ -63,6 +88,15 @@ for BACKEND in sqlite postgres; do
     measure "data-items, search q=field 0042" "$P/data-items?q=field%200042" "$TOKEN"
     measure "processing-activities, page 50" "$P/processing-activities?offset=1000" "$TOKEN"
     measure "data-items, filter service_id" "$P/data-items?service_id=$SERVICE" "$TOKEN"
+    # The pages, signed in through the form like a browser (session cookie).
+    COOKIE=$(sign_in "$B" bench.owner "$PASSWORD")
+    page "page: overview" "$B/orgs/bench"
+    page "page: project (counts)" "$B/orgs/bench/projects/$PROJECT"
+    page "page: data items, 25 of 10,000" "$B/orgs/bench/projects/$PROJECT/data-items"
+    page "page: data items, search" "$B/orgs/bench/projects/$PROJECT/data-items?q=field%200042"
+    page "page: audit log" "$B/orgs/bench/audit"
+    html=$(curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $COOKIE" -H 'Accept-Encoding: gzip' "$B/orgs/bench")
+    printf "%-10s overview HTML on the wire (gzip): %s bytes\n" "$BACKEND" "$html"
     rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
     printf "%-10s peak RSS %d MB; import of the large organisation %.1f s\n" "$BACKEND" $((rss / 1024)) "$seeded"
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true

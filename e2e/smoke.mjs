@@ -200,6 +200,9 @@ try {
   await page.waitForURL(/\/login\?m=signed_out$/);
   await page.goto(`${base}/orgs/practions`);
   assert.match(page.url(), /\/login\?next=/);
+  await page.click('a[href="/password/forgot"]');
+  assert.equal(await page.textContent('h1'), 'Wachtwoord vergeten?');
+  await audit('forgot password');
   console.log('browser test: sign-in, overview, registration, two-factor enrolment, sign-in with a code, a new project and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);

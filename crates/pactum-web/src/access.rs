@@ -104,6 +104,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/login", PUBLIC),
     ("POST", "/login", LOGIN),
     ("GET", "/register", PUBLIC),
+    ("GET", "/password/forgot", PUBLIC),
+    ("POST", "/password/forgot", PUBLIC),
     ("GET", "/account", Rule::User),
     ("GET", "/account/reauth", Rule::User),
     ("POST", "/account/reauth", Rule::User),

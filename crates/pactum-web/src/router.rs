@@ -180,6 +180,10 @@ pub fn router(state: AppState) -> Router {
             "/account/reset-password",
             get(ui::links::reset_form).post(ui::links::reset_submit),
         )
+        .route(
+            "/password/forgot",
+            get(ui::forgot::form).post(ui::forgot::submit),
+        )
         .route("/account", get(ui::account::show))
         .route(
             "/account/reauth",

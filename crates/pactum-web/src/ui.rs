@@ -5,6 +5,7 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod forgot;
 pub mod format;
 pub mod i18n;
 pub mod links;

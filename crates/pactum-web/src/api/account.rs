@@ -982,6 +982,14 @@ pub async fn forgot_password(
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
     let f: Forgot = decode(body)?;
+    request_reset(&state, f).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Mails a reset link when the address has an account (at most one per two minutes per
+/// account); the caller answers the same either way.
+pub(crate) async fn request_reset(state: &AppState, f: Forgot) -> ApiResult<()> {
+    let state = state.clone();
     check_proof(&state, &f.proof).await?;
     let mut email = f.email;
     pactum_domain::account::normalise_email(&mut email);
@@ -1015,7 +1023,7 @@ pub async fn forgot_password(
             ),
         );
     }
-    Ok(StatusCode::ACCEPTED)
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1110,6 +1110,58 @@ async fn organisation_settings_are_kept_by_owners_and_admins(db: TestDb) {
     assert!(locked.html.contains("Turn on two-factor authentication"));
 }
 
+async fn forgotten_passwords_are_asked_for_through_a_form(db: TestDb) {
+    let sink = crate::support::SmtpSink::start().await;
+    let mut settings = crate::support::test_settings();
+    settings.smtp = Some(pactum_web::mail::SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        from: "Pactum <pactum@pactum.test>".into(),
+    });
+    let app = TestApp::with_settings(db, settings).await;
+    let mut v = Visitor {
+        language: Some("nl"),
+        ..Visitor::default()
+    };
+    let login = v.get(&app, "/login").await;
+    assert!(login.html.contains("href=\"/password/forgot\""));
+    let ask = |page: &Page, email: &str| {
+        let challenge = page.hidden("challenge");
+        vec![
+            ("csrf".to_owned(), page.hidden("csrf")),
+            ("form_token".to_owned(), page.hidden("form_token")),
+            (
+                "nonce".to_owned(),
+                pactum_crypto::pow::solve(&challenge).to_string(),
+            ),
+            ("challenge".to_owned(), challenge),
+            ("email".to_owned(), email.to_owned()),
+        ]
+    };
+    let mut form = v.get(&app, "/password/forgot").await;
+    assert!(form.html.contains("Wachtwoord vergeten?"));
+    for email in ["nobody@practions.example", "privacy@practions.example"] {
+        // Each answer carries a fresh puzzle: one is spent per request.
+        let f = ask(&form, email);
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let sent = v.post(&app, "/password/forgot", &refs).await;
+        assert_eq!(sent.status, 200, "{}", sent.html);
+        assert!(
+            sent.html.contains("Als een account dit adres gebruikt"),
+            "the same answer for {email}"
+        );
+        form = sent;
+    }
+    let mail = sink
+        .message_to("privacy@practions.example", "account/reset-password?token=")
+        .await;
+    assert!(
+        mail.contains("Reset your password"),
+        "in the account's language (English)"
+    );
+    assert_eq!(sink.count(), 1, "nothing went to the unknown address");
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
@@ -1119,4 +1171,5 @@ on_both_backends!(
     projects_and_lists_follow_the_role,
     pages_and_styles_are_sent_compressed,
     organisation_settings_are_kept_by_owners_and_admins,
+    forgotten_passwords_are_asked_for_through_a_form,
 );
