@@ -107,6 +107,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/password/forgot", PUBLIC),
     ("POST", "/password/forgot", PUBLIC),
     ("GET", "/account", Rule::User),
+    ("POST", "/account/profile", Rule::User),
+    ("POST", "/account/password", Rule::User),
     ("GET", "/account/reauth", Rule::User),
     ("POST", "/account/reauth", Rule::User),
     ("GET", "/account/two-factor", Rule::User),

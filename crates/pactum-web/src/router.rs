@@ -185,6 +185,8 @@ pub fn router(state: AppState) -> Router {
             get(ui::forgot::form).post(ui::forgot::submit),
         )
         .route("/account", get(ui::account::show))
+        .route("/account/profile", post(ui::account::save_profile))
+        .route("/account/password", post(ui::account::change_password))
         .route(
             "/account/reauth",
             get(ui::account::reauth_form).post(ui::account::reauth_submit),

@@ -171,14 +171,6 @@ async fn start_session(
     Ok(res)
 }
 
-/// Gives the current session a new id (after a change of privilege) and new cookies.
-async fn renew_session(state: &AppState, session: Uuid, res: &mut Response) -> ApiResult<()> {
-    for c in renewed_cookies(state, session).await? {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
-    Ok(())
-}
-
 /// A new id for the session (after a privilege change), as the cookies that carry it.
 pub(crate) async fn renewed_cookies(
     state: &AppState,
@@ -545,6 +537,23 @@ pub async fn change_password(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let change: PasswordChange = decode(body)?;
+    let cookies = set_new_password(&state, &client, &who, change).await?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    for c in cookies {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+/// Changes the password after checking the current one; other sessions end and this one
+/// gets a new id (its cookies are returned).
+pub(crate) async fn set_new_password(
+    state: &AppState,
+    client: &Client,
+    who: &Principal,
+    change: PasswordChange,
+) -> ApiResult<[HeaderValue; 2]> {
+    let (state, client) = (state.clone(), client.clone());
     let Some(session) = who.session_id() else {
         return Err(ApiError::Forbidden(
             "Account security is changed in a browser session, not with a token.".into(),
@@ -587,9 +596,7 @@ pub async fn change_password(
     )
     .await?;
     send_mail(&state, &u.email, mail::notice(u.language, Change::Password));
-    let mut res = StatusCode::NO_CONTENT.into_response();
-    renew_session(&state, session, &mut res).await?;
-    Ok(res)
+    renewed_cookies(&state, session).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]

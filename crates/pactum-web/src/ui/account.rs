@@ -70,6 +70,9 @@ struct AccountPage {
     backup_left: i64,
     disable: Vec<Field>,
     sessions: Vec<SessionRow>,
+    profile: Vec<Field>,
+    password: Vec<Field>,
+    language: &'static str,
 }
 
 async fn account_page(
@@ -102,6 +105,54 @@ async fn account_page(
         two_factor: user.two_factor_enabled,
         backup_left: accounts::backup_codes_left(&state.store, who.user_id).await?,
         disable: vec![code_field(t, "disable.code", disable_error)],
+        profile: vec![Field {
+            id: "display_name",
+            name: "display_name",
+            kind: "text",
+            label: t.s("register.display_name").to_owned(),
+            hint: None,
+            error: errors
+                .iter()
+                .find(|e| e.field == "display_name")
+                .map(|e| e.message.clone()),
+            value: user.display_name.clone().unwrap_or_default(),
+            autocomplete: "name",
+            required: false,
+        }],
+        password: vec![
+            Field {
+                id: "current_password",
+                name: "current_password",
+                kind: "password",
+                label: t.s("password.current").to_owned(),
+                hint: None,
+                error: errors
+                    .iter()
+                    .find(|e| e.field == "current_password")
+                    .map(|e| e.message.clone()),
+                value: String::new(),
+                autocomplete: "current-password",
+                required: true,
+            },
+            Field {
+                id: "new_password",
+                name: "new_password",
+                kind: "password",
+                label: t.s("password.new").to_owned(),
+                hint: Some(t.s("register.password_hint").to_owned()),
+                error: errors
+                    .iter()
+                    .find(|e| e.field == "new_password")
+                    .map(|e| e.message.clone()),
+                value: String::new(),
+                autocomplete: "new-password",
+                required: true,
+            },
+        ],
+        language: match user.language {
+            pactum_domain::organisation::Language::En => "en",
+            pactum_domain::organisation::Language::Nl => "nl",
+        },
         sessions: list
             .into_iter()
             .map(|s| SessionRow {
@@ -130,6 +181,8 @@ pub async fn show(
     let banner = match q.get("m").map(String::as_str) {
         Some("session_ended") => Some("account.session_ended"),
         Some("two_factor_off") => Some("account.two_factor_off"),
+        Some("profile_saved") => Some("profile.saved"),
+        Some("password_changed") => Some("password.changed"),
         _ => None,
     };
     match account_page(&state, &headers, &who, banner, Vec::new()).await {
@@ -418,6 +471,112 @@ pub async fn disable(
                 Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(e) => error_page(&headers, &e),
             }
+        }
+        Err(e) => error_page(&headers, &e),
+    }
+}
+
+async fn account_problem(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &Principal,
+    errors: Vec<FieldError>,
+) -> Response {
+    match account_page(state, headers, who, None, errors).await {
+        Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        Err(e) => error_page(headers, &e),
+    }
+}
+
+pub async fn save_profile(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    who: Principal,
+    axum::Form(form): Form,
+) -> Response {
+    let chosen = match form.get("language").map(String::as_str) {
+        Some("nl") => pactum_domain::organisation::Language::Nl,
+        _ => pactum_domain::organisation::Language::En,
+    };
+    let mut change = pactum_domain::account::ProfileChange {
+        username: None,
+        display_name: Some(form.get("display_name").cloned().unwrap_or_default()),
+        language: Some(chosen),
+    };
+    change.normalise();
+    if let Err(v) = change.validate() {
+        let t = language(&state, &headers, &who).await;
+        let errors =
+            v.0.into_iter()
+                .map(|x| FieldError {
+                    field: "display_name",
+                    message: if x.rule == "max_length" {
+                        t.s("projects.too_long").to_owned()
+                    } else {
+                        x.message
+                    },
+                })
+                .collect();
+        return account_problem(&state, &headers, &who, errors).await;
+    }
+    match accounts::update_profile(
+        &state.store,
+        &client.actor(Some(who.user_id)),
+        who.user_id,
+        change,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to("/account?m=profile_saved").into_response(),
+        Err(e) => error_page(&headers, &e.into()),
+    }
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    who: Principal,
+    axum::Form(form): Form,
+) -> Response {
+    let change = crate::api::account::PasswordChange {
+        current_password: form.get("current_password").cloned().unwrap_or_default(),
+        new_password: form.get("new_password").cloned().unwrap_or_default(),
+    };
+    let t = language(&state, &headers, &who).await;
+    match crate::api::account::set_new_password(&state, &client, &who, change).await {
+        Ok(cookies) => {
+            let mut res = Redirect::to("/account?m=password_changed").into_response();
+            for c in cookies {
+                res.headers_mut().append(header::SET_COOKIE, c);
+            }
+            res
+        }
+        Err(ApiError::Invalid(v)) => {
+            let errors =
+                v.0.into_iter()
+                    .map(|x| {
+                        if x.field == "current_password" {
+                            FieldError {
+                                field: "current_password",
+                                message: t.s("password.current_wrong").to_owned(),
+                            }
+                        } else {
+                            let known = t.s(&format!("reg.new_password.{}", x.rule));
+                            FieldError {
+                                field: "new_password",
+                                message: if known.is_empty() {
+                                    x.message
+                                } else {
+                                    known.to_owned()
+                                },
+                            }
+                        }
+                    })
+                    .collect();
+            account_problem(&state, &headers, &who, errors).await
         }
         Err(e) => error_page(&headers, &e),
     }

@@ -1162,6 +1162,83 @@ async fn forgotten_passwords_are_asked_for_through_a_form(db: TestDb) {
     assert_eq!(sink.count(), 1, "nothing went to the unknown address");
 }
 
+async fn profile_language_and_password_are_changed_on_the_account_page(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let mut v = signed_in(&app, &user, &password).await;
+    let page = v.get(&app, "/account").await;
+    assert!(page.html.contains("<html lang=\"en\">"));
+    let csrf = page.hidden("csrf");
+    let saved = v
+        .post(
+            &app,
+            "/account/profile",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Fenna"),
+                ("language", "nl"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), "/account?m=profile_saved");
+    let page = v.get(&app, saved.location()).await;
+    assert!(
+        page.html.contains("<html lang=\"nl\">"),
+        "the account now speaks Dutch"
+    );
+    assert!(page.html.contains("Uw profiel is opgeslagen."));
+    assert!(page.html.contains("value=\"Fenna\""));
+
+    let wrong = v
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", "nope"),
+                ("new_password", "harbour-violet-quill-61"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.html.contains("Het huidige wachtwoord klopt niet"));
+    let weak = v
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", &password),
+                ("new_password", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert!(weak.html.contains("te makkelijk te raden"));
+    let before = v.cookie("__Host-pactum_session").map(str::to_owned);
+    let changed = v
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", &password),
+                ("new_password", "harbour-violet-quill-61"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.location(), "/account?m=password_changed");
+    assert_ne!(
+        v.cookie("__Host-pactum_session").map(str::to_owned),
+        before,
+        "a new session id"
+    );
+    let page = v.get(&app, changed.location()).await;
+    assert!(page.html.contains("Uw wachtwoord is gewijzigd."));
+    let again = signed_in(&app, &user, "harbour-violet-quill-61").await;
+    assert!(again.cookie("__Host-pactum_session").is_some());
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
@@ -1172,4 +1249,5 @@ on_both_backends!(
     pages_and_styles_are_sent_compressed,
     organisation_settings_are_kept_by_owners_and_admins,
     forgotten_passwords_are_asked_for_through_a_form,
+    profile_language_and_password_are_changed_on_the_account_page,
 );
