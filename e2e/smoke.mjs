@@ -114,6 +114,8 @@ try {
   await audit('audit log');
   await page.goto(`${base}/orgs/practions/settings`);
   await audit('settings');
+  await page.goto(`${base}/orgs/practions/tokens`);
+  await audit('API tokens');
   await page.goto(`${base}/orgs/practions`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');

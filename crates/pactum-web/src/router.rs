@@ -209,6 +209,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/orgs/{org}/members", post(ui::settings::add_member))
         .route(
+            "/orgs/{org}/tokens",
+            get(ui::tokens::show).post(ui::tokens::create),
+        )
+        .route(
+            "/orgs/{org}/tokens/{id}/revoke",
+            get(ui::tokens::revoke_confirm).post(ui::tokens::revoke),
+        )
+        .route(
             "/orgs/{org}/members/{id}/role",
             post(ui::settings::change_role),
         )

@@ -13,3 +13,4 @@ pub mod pages;
 pub mod projects;
 pub mod register;
 pub mod settings;
+pub mod tokens;

@@ -34,7 +34,8 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 20] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 21] = [
+    ("tokens.html", include_str!("../../templates/tokens.html")),
     ("forgot.html", include_str!("../../templates/forgot.html")),
     ("confirm.html", include_str!("../../templates/confirm.html")),
     (

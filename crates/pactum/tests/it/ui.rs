@@ -1239,6 +1239,102 @@ async fn profile_language_and_password_are_changed_on_the_account_page(db: TestD
     assert!(again.cookie("__Host-pactum_session").is_some());
 }
 
+async fn personal_api_tokens_are_made_and_revoked_on_a_page(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let mut v = signed_in(&app, &user, &password).await;
+    let page = v.get(&app, "/orgs/practions/tokens").await;
+    assert_eq!(page.status, 200);
+    let csrf = page.hidden("csrf");
+    let empty = v
+        .post(
+            &app,
+            "/orgs/practions/tokens",
+            &[("csrf", &csrf), ("name", ""), ("scope", "read")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.html.contains("Enter what the token is for"));
+    let made = v
+        .post(
+            &app,
+            "/orgs/practions/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", "Nightly export"),
+                ("scope", "read"),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.html);
+    let secret = made
+        .html
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(secret.starts_with("pct_"));
+    assert_eq!(
+        app.get("/api/v1/orgs/practions/projects", &secret)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.send(
+            "POST",
+            "/api/v1/orgs/practions/projects",
+            Some(&secret),
+            Some(serde_json::json!({"name": "x"}))
+        )
+        .await
+        .status,
+        403,
+        "a read token cannot write"
+    );
+    let listed = v.get(&app, "/orgs/practions/tokens").await;
+    assert!(listed.html.contains("Nightly export"));
+    assert!(
+        !listed.html.contains(&secret),
+        "the secret is never shown again"
+    );
+    let row = listed
+        .html
+        .split("<tr>")
+        .find(|r| r.contains("Nightly export"))
+        .unwrap();
+    let id = row
+        .split("/orgs/practions/tokens/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let confirm = v
+        .get(&app, &format!("/orgs/practions/tokens/{id}/revoke"))
+        .await;
+    assert!(confirm.html.contains("Revoke this token? Nightly export"));
+    let done = v
+        .post(
+            &app,
+            &format!("/orgs/practions/tokens/{id}/revoke"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(done.location(), "/orgs/practions/tokens?m=revoked");
+    assert_eq!(
+        app.get("/api/v1/orgs/practions/projects", &secret)
+            .await
+            .status,
+        401
+    );
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
@@ -1250,4 +1346,5 @@ on_both_backends!(
     organisation_settings_are_kept_by_owners_and_admins,
     forgotten_passwords_are_asked_for_through_a_form,
     profile_language_and_password_are_changed_on_the_account_page,
+    personal_api_tokens_are_made_and_revoked_on_a_page,
 );
