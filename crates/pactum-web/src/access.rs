@@ -109,6 +109,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/account", Rule::User),
     ("POST", "/account/profile", Rule::User),
     ("POST", "/account/password", Rule::User),
+    ("POST", "/account/email", Rule::User),
     ("GET", "/account/reauth", Rule::User),
     ("POST", "/account/reauth", Rule::User),
     ("GET", "/account/two-factor", Rule::User),

@@ -187,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(ui::account::show))
         .route("/account/profile", post(ui::account::save_profile))
         .route("/account/password", post(ui::account::change_password))
+        .route("/account/email", post(ui::account::change_email))
         .route(
             "/account/reauth",
             get(ui::account::reauth_form).post(ui::account::reauth_submit),

@@ -1131,6 +1131,17 @@ pub async fn change_email(
     JsonBody(body): JsonBody,
 ) -> ApiResult<StatusCode> {
     let c: EmailChange = decode(body)?;
+    request_email_change(&state, &who, c).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Checks the password and mails a confirmation link to the new address.
+pub(crate) async fn request_email_change(
+    state: &AppState,
+    who: &Principal,
+    c: EmailChange,
+) -> ApiResult<()> {
+    let state = state.clone();
     if who.session_id().is_none() {
         return Err(ApiError::Forbidden(
             "Account security is changed in a browser session, not with a token.".into(),
@@ -1172,7 +1183,7 @@ pub async fn change_email(
             &link(&state, "account/confirm-email", &token),
         ),
     );
-    Ok(StatusCode::ACCEPTED)
+    Ok(())
 }
 
 pub async fn confirm_email(

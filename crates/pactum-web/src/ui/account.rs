@@ -72,6 +72,7 @@ struct AccountPage {
     sessions: Vec<SessionRow>,
     profile: Vec<Field>,
     password: Vec<Field>,
+    email_change: Vec<Field>,
     language: &'static str,
 }
 
@@ -119,6 +120,36 @@ async fn account_page(
             autocomplete: "name",
             required: false,
         }],
+        email_change: vec![
+            Field {
+                id: "new_email",
+                name: "new_email",
+                kind: "email",
+                label: t.s("email.new").to_owned(),
+                hint: Some(t.s("email.new_hint").to_owned()),
+                error: errors
+                    .iter()
+                    .find(|e| e.field == "new_email")
+                    .map(|e| e.message.clone()),
+                value: String::new(),
+                autocomplete: "email",
+                required: true,
+            },
+            Field {
+                id: "email_password",
+                name: "password",
+                kind: "password",
+                label: t.s("email.password").to_owned(),
+                hint: None,
+                error: errors
+                    .iter()
+                    .find(|e| e.field == "email_password")
+                    .map(|e| e.message.clone()),
+                value: String::new(),
+                autocomplete: "current-password",
+                required: true,
+            },
+        ],
         password: vec![
             Field {
                 id: "current_password",
@@ -183,6 +214,7 @@ pub async fn show(
         Some("two_factor_off") => Some("account.two_factor_off"),
         Some("profile_saved") => Some("profile.saved"),
         Some("password_changed") => Some("password.changed"),
+        Some("email_sent") => Some("email.sent"),
         _ => None,
     };
     match account_page(&state, &headers, &who, banner, Vec::new()).await {
@@ -572,6 +604,42 @@ pub async fn change_password(
                                 } else {
                                     known.to_owned()
                                 },
+                            }
+                        }
+                    })
+                    .collect();
+            account_problem(&state, &headers, &who, errors).await
+        }
+        Err(e) => error_page(&headers, &e),
+    }
+}
+
+pub async fn change_email(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: Principal,
+    axum::Form(form): Form,
+) -> Response {
+    let change = crate::api::account::EmailChange {
+        new_email: form.get("new_email").cloned().unwrap_or_default(),
+        password: form.get("password").cloned().unwrap_or_default(),
+    };
+    let t = language(&state, &headers, &who).await;
+    match crate::api::account::request_email_change(&state, &who, change).await {
+        Ok(()) => Redirect::to("/account?m=email_sent").into_response(),
+        Err(ApiError::Invalid(v)) => {
+            let errors =
+                v.0.into_iter()
+                    .map(|x| {
+                        if x.field == "password" {
+                            FieldError {
+                                field: "email_password",
+                                message: t.s("password.current_wrong").to_owned(),
+                            }
+                        } else {
+                            FieldError {
+                                field: "new_email",
+                                message: t.s("reg.email.email").to_owned(),
                             }
                         }
                     })

@@ -1335,6 +1335,76 @@ async fn personal_api_tokens_are_made_and_revoked_on_a_page(db: TestDb) {
     );
 }
 
+async fn the_email_address_is_changed_from_the_account_page(db: TestDb) {
+    let sink = crate::support::SmtpSink::start().await;
+    let mut settings = crate::support::test_settings();
+    settings.smtp = Some(pactum_web::mail::SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        from: "Pactum <pactum@pactum.test>".into(),
+    });
+    let app = TestApp::with_settings(db, settings).await;
+    let (user, password) = app.logins[0].clone();
+    let mut v = signed_in(&app, &user, &password).await;
+    let csrf = v.get(&app, "/account").await.hidden("csrf");
+    let wrong = v
+        .post(
+            &app,
+            "/account/email",
+            &[
+                ("csrf", &csrf),
+                ("new_email", "fenna@klaver.example"),
+                ("password", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.html.contains("The current password is wrong"));
+    let sent = v
+        .post(
+            &app,
+            "/account/email",
+            &[
+                ("csrf", &csrf),
+                ("new_email", "Fenna@Klaver.example"),
+                ("password", &password),
+            ],
+        )
+        .await;
+    assert_eq!(sent.location(), "/account?m=email_sent");
+    let mail = sink
+        .message_to("fenna@klaver.example", "account/confirm-email?token=")
+        .await;
+    let start = mail.find("confirm-email?token=").unwrap() + "confirm-email?token=".len();
+    let token = mail[start..]
+        .split(char::is_whitespace)
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = v
+        .get(&app, &format!("/account/confirm-email?token={token}"))
+        .await;
+    let done = v
+        .post(
+            &app,
+            "/account/confirm-email",
+            &[("csrf", &page.hidden("csrf")), ("token", &token)],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.html);
+    sink.message_to(
+        "privacy@practions.example",
+        "e-mail address of your Pactum account was changed",
+    )
+    .await;
+    assert!(
+        v.get(&app, "/account")
+            .await
+            .html
+            .contains("fenna@klaver.example")
+    );
+}
+
 on_both_backends!(
     signing_in_and_out_in_the_browser,
     english_by_default_and_expired_sessions_say_so,
@@ -1347,4 +1417,5 @@ on_both_backends!(
     forgotten_passwords_are_asked_for_through_a_form,
     profile_language_and_password_are_changed_on_the_account_page,
     personal_api_tokens_are_made_and_revoked_on_a_page,
+    the_email_address_is_changed_from_the_account_page,
 );
