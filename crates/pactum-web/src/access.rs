@@ -263,21 +263,33 @@ pub async fn enforce(
         .is_some_and(|m| is_page(m.as_str()));
     let path = request.uri().path().to_owned();
     let headers = request.headers().clone();
-    match decide(&state, &collections, request).await {
+    let mut who = None;
+    match decide(&state, &collections, request, &mut who).await {
         Ok(request) => next.run(request).await,
         Err(e) if page => match e {
             ApiError::Unauthorized => crate::ui::pages::to_login(&path, false),
             ApiError::SessionExpired => crate::ui::pages::to_login(&path, true),
-            other => crate::ui::pages::error_page(&headers, &other),
+            other => {
+                let language = match who {
+                    Some(user) => accounts::get(&state.store, user)
+                        .await
+                        .ok()
+                        .map(|u| u.language),
+                    None => None,
+                };
+                crate::ui::pages::error_page_in(&headers, language, &other)
+            }
         },
         Err(e) => e.into_response(),
     }
 }
 
+/// `who` is set as soon as the caller is known, so a refusal can be told in their language.
 async fn decide(
     state: &AppState,
     collections: &Collections,
     request: Request,
+    who: &mut Option<uuid::Uuid>,
 ) -> Result<Request, ApiError> {
     let (mut parts, body) = request.into_parts();
     let route = parts
@@ -333,6 +345,7 @@ async fn decide(
     let principal = auth::authenticate(&parts, state, form_csrf.as_deref())
         .await?
         .ok_or(ApiError::Unauthorized)?;
+    *who = Some(principal.user_id);
     if let Rule::Org(permission) = rule {
         let Path(params) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
             .await

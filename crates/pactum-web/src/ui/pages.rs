@@ -123,7 +123,16 @@ struct MessagePage {
 
 /// An error as a page, in the request's language (for routes outside `/api`).
 pub fn error_page(headers: &HeaderMap, error: &ApiError) -> Response {
-    let t = T(negotiate(headers, None));
+    error_page_in(headers, None, error)
+}
+
+/// An error page in the signed-in user's language when known, else the browser's.
+pub fn error_page_in(
+    headers: &HeaderMap,
+    language: Option<pactum_domain::organisation::Language>,
+    error: &ApiError,
+) -> Response {
+    let t = T(negotiate(headers, language));
     let (status, key) = match error {
         ApiError::Forbidden(_) | ApiError::ReauthRequired => (StatusCode::FORBIDDEN, "forbidden"),
         ApiError::TwoFactorRequired => (StatusCode::FORBIDDEN, "two_factor"),

@@ -273,7 +273,8 @@ async fn signing_in_and_out_in_the_browser(db: TestDb) {
     // Another organisation's page does not exist for this user.
     let other = v.get(&app, "/orgs/locaverdi").await;
     assert_eq!(other.status, 404);
-    assert!(other.html.contains("Pagina niet gevonden"));
+    // Told in the account's language (English), not the browser's.
+    assert!(other.html.contains("Page not found"), "{}", other.html);
     // Only paths on this site are followed after sign-in.
     let off_site = v
         .post(
