@@ -18,11 +18,6 @@ use crate::sql::{Sql, Value};
 const COLUMNS: &str = "id, slug, legal_name, trade_name, address, country, registration_number, vat_number, \
 dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, created_at, updated_at";
 
-/// The same columns qualified with `o.`, for joins.
-pub(crate) const COLUMNS_OF_O: &str = "o.id, o.slug, o.legal_name, o.trade_name, o.address, o.country, \
-o.registration_number, o.vat_number, o.dpo_name, o.dpo_email, o.dpo_phone, o.eu_representative, \
-o.default_language, o.role, o.timezone, o.require_two_factor, o.created_at, o.updated_at";
-
 /// An enum's serde name, e.g. `OrgRole::Both` -> "both".
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
     match serde_json::to_value(value) {

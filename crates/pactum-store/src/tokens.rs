@@ -5,12 +5,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use pactum_domain::access::{NewToken, TokenScope};
-use pactum_domain::organisation::Organisation;
 use pactum_domain::timestamp::{self, serde_fmt, serde_fmt_option};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row as _;
 use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -18,7 +16,6 @@ use uuid::Uuid;
 use crate::audit::{self, Actor, Event};
 use crate::database::Store;
 use crate::error::{Result, StoreError};
-use crate::records::Record;
 use crate::scope::OrgId;
 use crate::sql::{Sql, Value};
 
@@ -159,43 +156,23 @@ pub async fn create(
     Ok(IssuedToken { token, secret })
 }
 
-/// The live token for a presented secret with its organisation, in one query; `None` for
-/// unknown, revoked and expired tokens alike.
+/// The live token for a presented secret; `None` for unknown, revoked and expired tokens
+/// alike. The access layer finds the membership itself, so no organisation is loaded here.
 pub async fn authenticate(
     store: &Store,
     secret: &str,
     now: OffsetDateTime,
-) -> Result<Option<(ApiToken, Record<Organisation>)>> {
+) -> Result<Option<ApiToken>> {
     if !secret.starts_with(PREFIX) || secret.len() > 128 {
         return Ok(None);
     }
-    let mut sql = Sql::new(format!(
-        "SELECT t.id AS token_id, t.org_id AS token_org_id, t.user_id AS token_user_id, t.name AS token_name, t.prefix AS token_prefix, \
-         t.scopes AS token_scopes, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at, \
-         t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at, {} \
-         FROM api_tokens t JOIN organisations o ON o.id = t.org_id WHERE t.token_hash = ",
-        crate::organisations::COLUMNS_OF_O
-    ));
+    let mut sql = Sql::new(SELECT);
     let p = sql.arg(digest(secret));
-    sql.push(&format!("{p} AND t.revoked_at IS NULL"));
-    let Some(row) = sql.query().fetch_optional(store.pool()).await? else {
+    sql.push(&format!("token_hash = {p} AND revoked_at IS NULL"));
+    let Some(row): Option<Row> = sql.query_as().fetch_optional(store.pool()).await? else {
         return Ok(None);
     };
-    let get = |n: &str| row.try_get::<String, _>(n);
-    let opt = |n: &str| row.try_get::<Option<String>, _>(n);
-    let token = from_row((
-        get("token_id")?,
-        get("token_org_id")?,
-        opt("token_user_id")?,
-        get("token_name")?,
-        get("token_prefix")?,
-        get("token_scopes")?,
-        get("token_created_at")?,
-        opt("token_last_used_at")?,
-        opt("token_expires_at")?,
-        opt("token_revoked_at")?,
-    ))?;
-    let org = crate::organisations::from_row(&row)?;
+    let token = from_row(row)?;
     if token.expires_at.is_some_and(|e| e <= now) {
         return Ok(None);
     }
@@ -206,7 +183,7 @@ pub async fn authenticate(
         touch.push(&format!("{t} WHERE id = {i}"));
         touch.query().execute(store.pool()).await?;
     }
-    Ok(Some((token, org)))
+    Ok(Some(token))
 }
 
 /// A person's tokens for one organisation.

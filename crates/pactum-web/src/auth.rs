@@ -153,7 +153,7 @@ pub async fn authenticate(
             .ok_or(ApiError::Unauthorized)?
             .trim();
         if presented.starts_with(tokens::PREFIX) {
-            let (token, _org) = tokens::authenticate(&state.store, presented, now)
+            let token = tokens::authenticate(&state.store, presented, now)
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
             let user_id = token.user_id.ok_or(ApiError::Unauthorized)?;

@@ -553,7 +553,6 @@ pub(crate) async fn set_new_password(
     who: &Principal,
     change: PasswordChange,
 ) -> ApiResult<[HeaderValue; 2]> {
-    let (state, client) = (state.clone(), client.clone());
     let Some(session) = who.session_id() else {
         return Err(ApiError::Forbidden(
             "Account security is changed in a browser session, not with a token.".into(),
@@ -595,8 +594,8 @@ pub(crate) async fn set_new_password(
         state.clock.now(),
     )
     .await?;
-    send_mail(&state, &u.email, mail::notice(u.language, Change::Password));
-    renewed_cookies(&state, session).await
+    send_mail(state, &u.email, mail::notice(u.language, Change::Password));
+    renewed_cookies(state, session).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -753,8 +752,7 @@ pub(crate) async fn confirm_enrolment(
     who: &Principal,
     code: &str,
 ) -> ApiResult<(Vec<String>, [HeaderValue; 2])> {
-    let (state, client) = (state.clone(), client.clone());
-    let session = require_fresh(&state, who)?;
+    let session = require_fresh(state, who)?;
     let creds = accounts::credentials(&state.store, who.user_id).await?;
     let Some(pending) = creds.totp_pending.as_deref() else {
         return Err(ApiError::Conflict {
@@ -777,7 +775,7 @@ pub(crate) async fn confirm_enrolment(
     let sealed = keys
         .encrypt(Category::Totp, &totp_context(who.user_id), &secret)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (codes, hashes) = new_backup_codes(&state);
+    let (codes, hashes) = new_backup_codes(state);
     accounts::enable_totp(
         &state.store,
         &client.actor(Some(who.user_id)),
@@ -790,11 +788,11 @@ pub(crate) async fn confirm_enrolment(
     )
     .await?;
     send_mail(
-        &state,
+        state,
         &creds.user.email,
         mail::notice(creds.user.language, Change::TwoFactorOn),
     );
-    Ok((codes, renewed_cookies(&state, session).await?))
+    Ok((codes, renewed_cookies(state, session).await?))
 }
 
 async fn fresh_code(
@@ -838,9 +836,8 @@ pub(crate) async fn turn_off_two_factor(
     who: &Principal,
     code: &str,
 ) -> ApiResult<()> {
-    let (state, client, who) = (state.clone(), client.clone(), who.clone());
-    require_fresh(&state, &who)?;
-    fresh_code(&state, &client, &who, code).await?;
+    require_fresh(state, who)?;
+    fresh_code(state, client, who, code).await?;
     accounts::disable_totp(
         &state.store,
         &client.actor(Some(who.user_id)),
@@ -850,7 +847,7 @@ pub(crate) async fn turn_off_two_factor(
     .await?;
     let user = accounts::get(&state.store, who.user_id).await?;
     send_mail(
-        &state,
+        state,
         &user.email,
         mail::notice(user.language, Change::TwoFactorOff),
     );
@@ -996,8 +993,7 @@ pub async fn forgot_password(
 /// Mails a reset link when the address has an account (at most one per two minutes per
 /// account); the caller answers the same either way.
 pub(crate) async fn request_reset(state: &AppState, f: Forgot) -> ApiResult<()> {
-    let state = state.clone();
-    check_proof(&state, &f.proof).await?;
+    check_proof(state, &f.proof).await?;
     let mut email = f.email;
     pactum_domain::account::normalise_email(&mut email);
     let mut v = Violations::new();
@@ -1022,11 +1018,11 @@ pub(crate) async fn request_reset(state: &AppState, f: Forgot) -> ApiResult<()> 
         )
         .await?;
         send_mail(
-            &state,
+            state,
             &c.user.email,
             mail::reset_password(
                 c.user.language,
-                &link(&state, "account/reset-password", &token),
+                &link(state, "account/reset-password", &token),
             ),
         );
     }
@@ -1055,7 +1051,6 @@ pub async fn reset_password(
 
 /// Uses a password-reset link: checks the new password and, when 2FA is on, the code.
 pub(crate) async fn use_reset(state: &AppState, client: &Client, r: Reset) -> ApiResult<()> {
-    let state = state.clone();
     let client = client.clone();
     let now = state.clock.now();
     let hash = secret::digest(&r.token);
@@ -1084,7 +1079,7 @@ pub(crate) async fn use_reset(state: &AppState, client: &Client, r: Reset) -> Ap
         if let Some(until) = throttle::locked_until(&state.store, &key, now).await? {
             return Err(lock_error(until, now));
         }
-        if !second_factor(&state, &client, &creds, code).await? {
+        if !second_factor(state, &client, &creds, code).await? {
             throttle::fail(&state.store, &key, state.auth().backoff, now).await?;
             return Err(ApiError::TwoFactorNeeded(
                 "That code is wrong or was already used.".into(),
@@ -1112,7 +1107,7 @@ pub(crate) async fn use_reset(state: &AppState, client: &Client, r: Reset) -> Ap
     if !u.email_verified {
         accounts::mark_email_verified(&state.store, &client.actor(Some(user)), user, now).await?;
     }
-    send_mail(&state, &u.email, mail::notice(u.language, Change::Password));
+    send_mail(state, &u.email, mail::notice(u.language, Change::Password));
     Ok(())
 }
 
@@ -1141,7 +1136,6 @@ pub(crate) async fn request_email_change(
     who: &Principal,
     c: EmailChange,
 ) -> ApiResult<()> {
-    let state = state.clone();
     if who.session_id().is_none() {
         return Err(ApiError::Forbidden(
             "Account security is changed in a browser session, not with a token.".into(),
@@ -1176,11 +1170,11 @@ pub(crate) async fn request_email_change(
     )
     .await?;
     send_mail(
-        &state,
+        state,
         &email,
         mail::verify_email(
             creds.user.language,
-            &link(&state, "account/confirm-email", &token),
+            &link(state, "account/confirm-email", &token),
         ),
     );
     Ok(())
@@ -1202,7 +1196,6 @@ pub(crate) async fn use_email_change(
     client: &Client,
     token: &str,
 ) -> ApiResult<()> {
-    let (state, client) = (state.clone(), client.clone());
     let now = state.clock.now();
     let (user, new_email) = accounts::take_email_token(
         &state.store,
@@ -1223,7 +1216,7 @@ pub(crate) async fn use_email_change(
     )
     .await?;
     send_mail(
-        &state,
+        state,
         &before.email,
         mail::notice(before.language, Change::Email),
     );

@@ -11,26 +11,14 @@ use pactum_domain::timestamp;
 use pactum_store::{accounts, sessions};
 
 use crate::api::account::{confirm_enrolment, enrolment, reauthenticate, turn_off_two_factor};
-use crate::auth::{CSRF_COOKIE, Client, Principal, cookie};
+use crate::auth::{Client, Principal};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::i18n::{T, negotiate};
-use crate::ui::pages::{Chrome, FieldError, error_page, render};
+use crate::ui::i18n::T;
+use crate::ui::pages::{Chrome, FieldError, csrf_of, error_page, language_of, render};
 use crate::ui::register::Field;
 
 type Form = axum::Form<HashMap<String, String>>;
-
-async fn language(state: &AppState, headers: &HeaderMap, who: &Principal) -> T {
-    let preferred = accounts::get(&state.store, who.user_id)
-        .await
-        .ok()
-        .map(|u| u.language);
-    T(negotiate(headers, preferred))
-}
-
-fn csrf(headers: &HeaderMap) -> String {
-    cookie(headers, CSRF_COOKIE).unwrap_or_default().to_owned()
-}
 
 fn code_field(t: T, label: &str, error: Option<String>) -> Field {
     Field {
@@ -83,7 +71,7 @@ async fn account_page(
     banner: Option<&str>,
     errors: Vec<FieldError>,
 ) -> Result<AccountPage, ApiError> {
-    let t = language(state, headers, who).await;
+    let t = language_of(state, headers, Some(who.user_id)).await;
     let user = accounts::get(&state.store, who.user_id).await?;
     let list = sessions::list(
         &state.store,
@@ -92,7 +80,7 @@ async fn account_page(
         state.clock.now(),
     )
     .await?;
-    let mut chrome = Chrome::new(t, "account.title", true, csrf(headers));
+    let mut chrome = Chrome::new(t, "account.title", true, csrf_of(headers));
     chrome.has_errors = !errors.is_empty();
     let disable_error = errors
         .iter()
@@ -315,10 +303,10 @@ pub async fn reauth_form(
 ) -> Response {
     let q = query.map(|Query(q)| q).unwrap_or_default();
     let next = safe_next(q.get("next").map(String::as_str).unwrap_or("/account"));
-    let t = language(&state, &headers, &who).await;
+    let t = language_of(&state, &headers, Some(who.user_id)).await;
     render(
         StatusCode::OK,
-        &reauth_page(t, csrf(&headers), next, Vec::new()),
+        &reauth_page(t, csrf_of(&headers), next, Vec::new()),
     )
 }
 
@@ -333,7 +321,7 @@ pub async fn reauth_submit(
     let next = safe_next(&get("next")).to_owned();
     let code = get("code");
     let code = (!code.trim().is_empty()).then_some(code.trim().to_owned());
-    let t = language(&state, &headers, &who).await;
+    let t = language_of(&state, &headers, Some(who.user_id)).await;
     let error = match reauthenticate(&state, &client, &who, &get("password"), code.as_deref()).await
     {
         Ok(()) => return Redirect::to(&next).into_response(),
@@ -359,7 +347,7 @@ pub async fn reauth_submit(
     };
     render(
         StatusCode::UNAUTHORIZED,
-        &reauth_page(t, csrf(&headers), &next, vec![error]),
+        &reauth_page(t, csrf_of(&headers), &next, vec![error]),
     )
 }
 
@@ -398,13 +386,13 @@ async fn enrol_page(
     who: &Principal,
     errors: Vec<FieldError>,
 ) -> Response {
-    let t = language(state, headers, who).await;
+    let t = language_of(state, headers, Some(who.user_id)).await;
     let e = match enrolment(state, who).await {
         Ok(e) => e,
         Err(ApiError::Conflict { .. }) => return Redirect::to("/account").into_response(),
         Err(e) => return error_page(headers, &e),
     };
-    let mut chrome = Chrome::new(t, "two_factor.title", true, csrf(headers));
+    let mut chrome = Chrome::new(t, "two_factor.title", true, csrf_of(headers));
     chrome.has_errors = !errors.is_empty();
     let error = errors.first().map(|e| e.message.clone());
     let status = if errors.is_empty() {
@@ -445,7 +433,7 @@ pub async fn enrol_submit(
     axum::Form(form): Form,
 ) -> Response {
     let code = form.get("code").cloned().unwrap_or_default();
-    let t = language(&state, &headers, &who).await;
+    let t = language_of(&state, &headers, Some(who.user_id)).await;
     match confirm_enrolment(&state, &client, &who, &code).await {
         Ok((codes, cookies)) => {
             let mut chrome = Chrome::new(t, "two_factor.codes_title", true, String::new());
@@ -494,7 +482,7 @@ pub async fn disable(
         Ok(()) => Redirect::to("/account?m=two_factor_off").into_response(),
         Err(ApiError::ReauthRequired) => to_reauth("/account"),
         Err(ApiError::Invalid(_)) => {
-            let t = language(&state, &headers, &who).await;
+            let t = language_of(&state, &headers, Some(who.user_id)).await;
             let error = FieldError {
                 field: "code",
                 message: t.s("login.code_wrong").to_owned(),
@@ -538,7 +526,7 @@ pub async fn save_profile(
     };
     change.normalise();
     if let Err(v) = change.validate() {
-        let t = language(&state, &headers, &who).await;
+        let t = language_of(&state, &headers, Some(who.user_id)).await;
         let errors =
             v.0.into_iter()
                 .map(|x| FieldError {
@@ -577,7 +565,7 @@ pub async fn change_password(
         current_password: form.get("current_password").cloned().unwrap_or_default(),
         new_password: form.get("new_password").cloned().unwrap_or_default(),
     };
-    let t = language(&state, &headers, &who).await;
+    let t = language_of(&state, &headers, Some(who.user_id)).await;
     match crate::api::account::set_new_password(&state, &client, &who, change).await {
         Ok(cookies) => {
             let mut res = Redirect::to("/account?m=password_changed").into_response();
@@ -624,7 +612,7 @@ pub async fn change_email(
         new_email: form.get("new_email").cloned().unwrap_or_default(),
         password: form.get("password").cloned().unwrap_or_default(),
     };
-    let t = language(&state, &headers, &who).await;
+    let t = language_of(&state, &headers, Some(who.user_id)).await;
     match crate::api::account::request_email_change(&state, &who, change).await {
         Ok(()) => Redirect::to("/account?m=email_sent").into_response(),
         Err(ApiError::Invalid(v)) => {

@@ -12,8 +12,7 @@ use pactum_store::members;
 
 use crate::access::Caller;
 use crate::state::AppState;
-use crate::ui::i18n::{T, negotiate};
-use crate::ui::pages::{Chrome, error_page, render};
+use crate::ui::pages::{Chrome, csrf_of, error_page, language_of, render};
 
 const PAGE: i64 = 50;
 
@@ -65,11 +64,7 @@ pub async fn show(
     q: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let preferred = pactum_store::accounts::get(&state.store, caller.user_id())
-        .await
-        .ok()
-        .map(|u| u.language);
-    let t = T(negotiate(&headers, preferred));
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let action = q
         .get("action")
         .filter(|a| ACTIONS.contains(&a.as_str()))
@@ -131,14 +126,7 @@ pub async fn show(
         )
     };
     let page = AuditPage {
-        chrome: Chrome::new(
-            t,
-            "audit.title",
-            true,
-            crate::auth::cookie(&headers, crate::auth::CSRF_COOKIE)
-                .unwrap_or_default()
-                .to_owned(),
-        ),
+        chrome: Chrome::new(t, "audit.title", true, csrf_of(&headers)),
         org_name: caller.membership.legal_name.clone(),
         slug: slug.clone(),
         actions: ACTIONS.iter().map(|a| (*a).to_owned()).collect(),

@@ -7,16 +7,14 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use pactum_crypto::secret;
 use pactum_domain::account::FormProof;
 
 use crate::api::account::{Forgot, request_reset, ticket};
-use crate::auth::{CSRF_COOKIE, cookie};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
-use crate::ui::pages::{Chrome, FieldError, error_page, login_csrf, render};
+use crate::ui::pages::{Chrome, FieldError, error_page, login_csrf, pre_session_csrf, render};
 use crate::ui::register::Field;
 
 #[derive(Template)]
@@ -79,10 +77,9 @@ pub async fn submit(
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let csrf = cookie(&headers, CSRF_COOKIE).unwrap_or_default().to_owned();
-    if csrf.is_empty() || !secret::constant_time_eq(csrf.as_bytes(), get("csrf").as_bytes()) {
+    let Some(csrf) = pre_session_csrf(&headers, &form) else {
         return error_page(&headers, &ApiError::Forbidden(String::new()));
-    }
+    };
     let t = T(negotiate(&headers, None));
     let request = Forgot {
         email: get("email"),

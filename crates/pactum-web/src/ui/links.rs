@@ -8,14 +8,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use pactum_crypto::secret;
 
 use crate::api::account::{Reset, use_email_change, use_reset, use_verification};
-use crate::auth::{CSRF_COOKIE, Client, cookie};
+use crate::auth::Client;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::i18n::{T, negotiate};
-use crate::ui::pages::{Chrome, FieldError, error_page, login_csrf, render};
+use crate::ui::pages::{Chrome, FieldError, error_page, login_csrf, pre_session_csrf, render};
 use crate::ui::register::Field;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,10 +132,9 @@ async fn submit(
     form: HashMap<String, String>,
 ) -> Response {
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let csrf = cookie(&headers, CSRF_COOKIE).unwrap_or_default().to_owned();
-    if csrf.is_empty() || !secret::constant_time_eq(csrf.as_bytes(), get("csrf").as_bytes()) {
+    let Some(csrf) = pre_session_csrf(&headers, &form) else {
         return error_page(&headers, &ApiError::Forbidden(String::new()));
-    }
+    };
     let t = T(negotiate(&headers, None));
     let token = get("token");
     let outcome = match link {

@@ -182,7 +182,12 @@ fn safe_next(next: &str) -> &str {
     }
 }
 
-async fn language_of(state: &AppState, headers: &HeaderMap, user: Option<uuid::Uuid>) -> T {
+/// The language of a page: the signed-in user's preference, else the browser's.
+pub(crate) async fn language_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: Option<uuid::Uuid>,
+) -> T {
     let preferred = match user {
         Some(id) => accounts::get(&state.store, id)
             .await
@@ -193,8 +198,31 @@ async fn language_of(state: &AppState, headers: &HeaderMap, user: Option<uuid::U
     T(negotiate(headers, preferred))
 }
 
-fn csrf_of(headers: &HeaderMap) -> String {
+/// The CSRF token the page's forms carry: the value of the CSRF cookie.
+pub(crate) fn csrf_of(headers: &HeaderMap) -> String {
     cookie(headers, CSRF_COOKIE).unwrap_or_default().to_owned()
+}
+
+/// For forms posted without a session (sign-in, registration, e-mailed links): the cookie's
+/// token when the form sent the same one back, else `None`.
+pub(crate) fn pre_session_csrf(
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Option<String> {
+    let csrf = csrf_of(headers);
+    let sent = form.get("csrf").map(String::as_str).unwrap_or("");
+    (!csrf.is_empty() && secret::constant_time_eq(csrf.as_bytes(), sent.as_bytes())).then_some(csrf)
+}
+
+/// A page that asks before a destructive action.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub(crate) struct ConfirmPage {
+    pub chrome: Chrome,
+    pub body: String,
+    pub action: String,
+    pub submit: String,
+    pub back: String,
 }
 
 #[derive(Template)]
@@ -272,11 +300,9 @@ pub async fn login_submit(
 ) -> Response {
     let t = T(negotiate(&headers, None));
     let field = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let csrf = csrf_of(&headers);
-    let sent = form.get("csrf").map(String::as_str).unwrap_or("");
-    if csrf.is_empty() || !secret::constant_time_eq(csrf.as_bytes(), sent.as_bytes()) {
+    let Some(csrf) = pre_session_csrf(&headers, &form) else {
         return error_page(&headers, &ApiError::Forbidden(String::new()));
-    }
+    };
     let login = field("login");
     let password = form.get("password").cloned().unwrap_or_default();
     let code = field("code");

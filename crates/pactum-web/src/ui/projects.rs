@@ -26,27 +26,13 @@ use pactum_store::scope::{ProjectId, Scope};
 use crate::access::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::i18n::{T, negotiate};
-use crate::ui::pages::{Chrome, FieldError, error_page, render};
+use crate::ui::i18n::T;
+use crate::ui::pages::{Chrome, FieldError, csrf_of, error_page, language_of, render};
 use crate::ui::register::Field;
 
 const PAGE: u32 = 25;
 
 type Q = Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>;
-
-async fn language(state: &AppState, headers: &HeaderMap, caller: &Caller) -> T {
-    let preferred = pactum_store::accounts::get(&state.store, caller.user_id())
-        .await
-        .ok()
-        .map(|u| u.language);
-    T(negotiate(headers, preferred))
-}
-
-fn csrf(headers: &HeaderMap) -> String {
-    crate::auth::cookie(headers, crate::auth::CSRF_COOKIE)
-        .unwrap_or_default()
-        .to_owned()
-}
 
 pub struct Row {
     pub id: String,
@@ -74,7 +60,7 @@ pub async fn list(
     q: Q,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let t = language(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let query = ListQuery {
         limit: records::MAX_PAGE,
         ..ListQuery::default()
@@ -85,7 +71,7 @@ pub async fn list(
             Err(e) => return error_page(&headers, &e.into()),
         };
     let page = ProjectsPage {
-        chrome: Chrome::new(t, "projects.title", true, csrf(&headers)),
+        chrome: Chrome::new(t, "projects.title", true, csrf_of(&headers)),
         banner: (q.get("m").map(String::as_str) == Some("created"))
             .then(|| t.s("projects.created").to_owned()),
         org_name: caller.membership.legal_name.clone(),
@@ -166,12 +152,12 @@ pub async fn new_form(
     headers: HeaderMap,
     caller: Caller,
 ) -> Response {
-    let t = language(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     render(
         StatusCode::OK,
         &project_form(
             t,
-            csrf(&headers),
+            csrf_of(&headers),
             &caller.membership.slug,
             &HashMap::new(),
             Vec::new(),
@@ -185,7 +171,7 @@ pub async fn create(
     caller: Caller,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let t = language(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let description = form.get("description").cloned().unwrap_or_default();
     let project = Project {
         name: form.get("name").cloned().unwrap_or_default(),
@@ -230,7 +216,7 @@ pub async fn create(
     };
     render(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &project_form(t, csrf(&headers), &slug, &form, errors),
+        &project_form(t, csrf_of(&headers), &slug, &form, errors),
     )
 }
 
@@ -305,8 +291,8 @@ pub async fn show(
         Ok(r) => r,
         Err(e) => return error_page(&headers, &e),
     };
-    let t = language(&state, &headers, &caller).await;
-    let mut chrome = Chrome::new(t, "projects.project", true, csrf(&headers));
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
+    let mut chrome = Chrome::new(t, "projects.project", true, csrf_of(&headers));
     chrome.title = project.data.name.clone();
     let page = ProjectPage {
         chrome,
@@ -387,7 +373,7 @@ pub async fn records_list(
         .filter(|p| *p >= 1)
         .unwrap_or(1);
     let collection = p.get("collection").cloned().unwrap_or_default();
-    let t = language(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let result = async {
         let id = p.get("project").cloned().unwrap_or_default();
         let scope = project_scope(&caller, &id)?;
@@ -460,7 +446,7 @@ pub async fn records_list(
         t,
         &format!("collection.{}", collection.replace('-', "_")),
         true,
-        csrf(&headers),
+        csrf_of(&headers),
     );
     chrome.title = capitalise(&chrome.title);
     let page = RecordsPage {

@@ -7,7 +7,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use pactum_crypto::secret;
 use pactum_domain::account::{FormProof, NewOrganisation, Registration};
 use pactum_domain::organisation::Language;
 
@@ -17,7 +16,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
-use crate::ui::pages::{Chrome, FieldError, error_page, login_csrf, render};
+use crate::ui::pages::{Chrome, FieldError, error_page, login_csrf, pre_session_csrf, render};
 
 /// One input of the form.
 pub struct Field {
@@ -262,12 +261,9 @@ pub async fn submit(
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let csrf = crate::auth::cookie(&headers, crate::auth::CSRF_COOKIE)
-        .unwrap_or_default()
-        .to_owned();
-    if csrf.is_empty() || !secret::constant_time_eq(csrf.as_bytes(), get("csrf").as_bytes()) {
+    let Some(csrf) = pre_session_csrf(&headers, &form) else {
         return error_page(&headers, &ApiError::Forbidden(String::new()));
-    }
+    };
     let language = if get("language") == "nl" {
         Language::Nl
     } else {

@@ -13,8 +13,7 @@ use pactum_store::{StoreError, members, organisations};
 
 use crate::access::Caller;
 use crate::state::AppState;
-use crate::ui::i18n::{T, negotiate};
-use crate::ui::pages::{Chrome, FieldError, error_page, render};
+use crate::ui::pages::{Chrome, ConfirmPage, FieldError, csrf_of, error_page, language_of, render};
 use crate::ui::register::Field;
 
 /// (form field and element id, label key, autocomplete, input type, required)
@@ -109,19 +108,8 @@ async fn page(
     banner: Option<&str>,
     member_email: &str,
 ) -> Result<SettingsPage, crate::error::ApiError> {
-    let preferred = pactum_store::accounts::get(&state.store, caller.user_id())
-        .await
-        .ok()
-        .map(|u| u.language);
-    let t = T(negotiate(headers, preferred));
-    let mut chrome = Chrome::new(
-        t,
-        "settings.title",
-        true,
-        crate::auth::cookie(headers, crate::auth::CSRF_COOKIE)
-            .unwrap_or_default()
-            .to_owned(),
-    );
+    let t = language_of(state, headers, Some(caller.user_id())).await;
+    let mut chrome = Chrome::new(t, "settings.title", true, csrf_of(headers));
     chrome.has_errors = !errors.is_empty();
     let people = members::list(&state.store, caller.org_id()).await?;
     Ok(SettingsPage {
@@ -243,11 +231,7 @@ pub async fn save(
         ..current
     };
     let slug = caller.membership.slug.clone();
-    let preferred = pactum_store::accounts::get(&state.store, caller.user_id())
-        .await
-        .ok()
-        .map(|u| u.language);
-    let t = T(negotiate(&headers, preferred));
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let errors = match organisations::update(
         &state.store,
         &caller.actor(),
@@ -291,23 +275,6 @@ pub async fn save(
     {
         Ok(p) => render(StatusCode::UNPROCESSABLE_ENTITY, &p),
         Err(e) => error_page(&headers, &e),
-    }
-}
-
-fn language_of(
-    state: &AppState,
-    headers: &HeaderMap,
-    caller: &Caller,
-) -> impl std::future::Future<Output = T> {
-    let store = state.store.clone();
-    let user = caller.user_id();
-    let headers = headers.clone();
-    async move {
-        let preferred = pactum_store::accounts::get(&store, user)
-            .await
-            .ok()
-            .map(|u| u.language);
-        T(negotiate(&headers, preferred))
     }
 }
 
@@ -362,7 +329,7 @@ pub async fn add_member(
     caller: Caller,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let t = language_of(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let email = form.get("email").cloned().unwrap_or_default();
     let role = form
         .get("role")
@@ -418,7 +385,7 @@ pub async fn change_role(
     Path(p): Path<HashMap<String, String>>,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let t = language_of(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let (Some(id), Some(role)) = (member_id(&p), form.get("role").and_then(|r| parse_role(r)))
     else {
         return error_page(&headers, &crate::error::ApiError::NotFound("Member".into()));
@@ -464,16 +431,6 @@ pub async fn change_role(
     }
 }
 
-#[derive(Template)]
-#[template(path = "confirm.html")]
-struct ConfirmPage {
-    chrome: Chrome,
-    body: String,
-    action: String,
-    submit: String,
-    back: String,
-}
-
 /// Removing someone is confirmed on a page of its own first.
 pub async fn remove_confirm(
     State(state): State<AppState>,
@@ -481,7 +438,7 @@ pub async fn remove_confirm(
     caller: Caller,
     Path(p): Path<HashMap<String, String>>,
 ) -> Response {
-    let t = language_of(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let Some(id) = member_id(&p) else {
         return error_page(&headers, &crate::error::ApiError::NotFound("Member".into()));
     };
@@ -490,14 +447,7 @@ pub async fn remove_confirm(
         Err(e) => return error_page(&headers, &e.into()),
     };
     let slug = &caller.membership.slug;
-    let mut chrome = Chrome::new(
-        t,
-        "members.remove_title",
-        true,
-        crate::auth::cookie(&headers, crate::auth::CSRF_COOKIE)
-            .unwrap_or_default()
-            .to_owned(),
-    );
+    let mut chrome = Chrome::new(t, "members.remove_title", true, csrf_of(&headers));
     chrome.title = format!("{} {}", chrome.title, member.email);
     let page = ConfirmPage {
         chrome,
@@ -515,7 +465,7 @@ pub async fn remove(
     caller: Caller,
     Path(p): Path<HashMap<String, String>>,
 ) -> Response {
-    let t = language_of(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let Some(id) = member_id(&p) else {
         return error_page(&headers, &crate::error::ApiError::NotFound("Member".into()));
     };

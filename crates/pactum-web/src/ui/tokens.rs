@@ -13,8 +13,7 @@ use pactum_store::{StoreError, tokens};
 use crate::access::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::i18n::{T, negotiate};
-use crate::ui::pages::{Chrome, FieldError, error_page, render};
+use crate::ui::pages::{Chrome, ConfirmPage, FieldError, csrf_of, error_page, language_of, render};
 use crate::ui::register::Field;
 
 pub struct TokenRow {
@@ -39,20 +38,6 @@ struct TokensPage {
     fields: Vec<Field>,
 }
 
-async fn language(state: &AppState, headers: &HeaderMap, caller: &Caller) -> T {
-    let preferred = pactum_store::accounts::get(&state.store, caller.user_id())
-        .await
-        .ok()
-        .map(|u| u.language);
-    T(negotiate(headers, preferred))
-}
-
-fn csrf(headers: &HeaderMap) -> String {
-    crate::auth::cookie(headers, crate::auth::CSRF_COOKIE)
-        .unwrap_or_default()
-        .to_owned()
-}
-
 async fn page(
     state: &AppState,
     headers: &HeaderMap,
@@ -62,10 +47,10 @@ async fn page(
     banner: Option<&str>,
     new_secret: Option<String>,
 ) -> Result<TokensPage, ApiError> {
-    let t = language(state, headers, caller).await;
+    let t = language_of(state, headers, Some(caller.user_id())).await;
     let now = state.clock.now();
     let list = tokens::list(&state.store, caller.org_id(), caller.user_id()).await?;
-    let mut chrome = Chrome::new(t, "tokens.title", true, csrf(headers));
+    let mut chrome = Chrome::new(t, "tokens.title", true, csrf_of(headers));
     chrome.has_errors = !errors.is_empty();
     let error = |id: &str| {
         errors
@@ -155,7 +140,7 @@ pub async fn create(
     caller: Caller,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let t = language(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let scope = form
         .get("scope")
         .and_then(|s| TokenScope::parse(s))
@@ -218,16 +203,6 @@ pub async fn create(
     }
 }
 
-#[derive(Template)]
-#[template(path = "confirm.html")]
-struct ConfirmPage {
-    chrome: Chrome,
-    body: String,
-    action: String,
-    submit: String,
-    back: String,
-}
-
 fn token_id(p: &HashMap<String, String>) -> Option<uuid::Uuid> {
     p.get("id").and_then(|id| uuid::Uuid::parse_str(id).ok())
 }
@@ -238,7 +213,7 @@ pub async fn revoke_confirm(
     caller: Caller,
     Path(p): Path<HashMap<String, String>>,
 ) -> Response {
-    let t = language(&state, &headers, &caller).await;
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let Some(id) = token_id(&p) else {
         return error_page(&headers, &ApiError::NotFound("Token".into()));
     };
@@ -249,7 +224,7 @@ pub async fn revoke_confirm(
         return error_page(&headers, &ApiError::NotFound("Token".into()));
     };
     let slug = &caller.membership.slug;
-    let mut chrome = Chrome::new(t, "tokens.revoke_title", true, csrf(&headers));
+    let mut chrome = Chrome::new(t, "tokens.revoke_title", true, csrf_of(&headers));
     chrome.title = format!("{} {}", chrome.title, token.name);
     let page = ConfirmPage {
         chrome,
