@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
+use crate::gaps::{Gap, GapRule};
 use crate::validation::Violations;
 
 /// A kind of record that people create, edit, list and delete.
@@ -22,4 +23,13 @@ pub trait Entity:
     /// Checks the rules that need nothing but the record itself and the taxonomies.
     /// References to other records are checked by the store, inside the same transaction.
     fn validate(&self) -> Result<(), Violations>;
+
+    /// Every rule `gaps` can report, so storage knows where to look for each.
+    const GAP_RULES: &'static [GapRule] = &[];
+
+    /// What the record lacks to be compliant, for a valid record (see `gaps`). Stored with
+    /// the record and listed on the dashboard until fixed.
+    fn gaps(&self) -> Vec<Gap> {
+        Vec::new()
+    }
 }

@@ -7,6 +7,7 @@ pub mod access;
 pub mod account;
 pub mod datamap;
 pub mod entity;
+pub mod gaps;
 pub mod organisation;
 pub mod project;
 pub mod taxonomy;

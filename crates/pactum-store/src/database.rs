@@ -154,6 +154,7 @@ impl Store {
             }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
+        crate::gaps::refresh_if_stale(self).await?;
         Ok(())
     }
 

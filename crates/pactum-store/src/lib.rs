@@ -9,6 +9,7 @@ pub mod audit;
 pub mod database;
 pub mod error;
 pub mod export;
+pub mod gaps;
 pub mod grants;
 pub mod members;
 pub mod organisations;

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use pactum_domain::gaps;
 use pactum_domain::timestamp::{self, serde_fmt};
 use pactum_domain::validation::Violations;
 use serde::{Deserialize, Serialize};
@@ -524,6 +525,10 @@ pub(crate) async fn insert<E: Stored>(
         sql.push(", ").push(col.name);
         values.push(sql.arg(v));
     }
+    let gaps = rec.data.gaps();
+    debug_assert!(gaps.iter().all(|g| E::GAP_RULES.contains(&g.rule)));
+    sql.push(", gaps");
+    values.push(sql.arg(gaps::encode(&gaps)));
     sql.push(", created_at, updated_at) VALUES (");
     values.push(sql.arg(timestamp::format(rec.created_at)));
     values.push(sql.arg(timestamp::format(rec.updated_at)));
@@ -588,6 +593,8 @@ pub async fn update<E: Stored>(
         let p = sql.arg(v);
         sets.push(format!("{} = {p}", col.name));
     }
+    let p = sql.arg(gaps::encode(&data.gaps()));
+    sets.push(format!("gaps = {p}"));
     let p = sql.arg(timestamp::format(now));
     sets.push(format!("updated_at = {p}"));
     sql.push(&sets.join(", ")).push(" WHERE ");

@@ -8,6 +8,7 @@ use crate::datamap::Classification;
 use crate::datamap::check_legal_basis;
 use crate::datamap::retention::{RetentionParts, RetentionUnit};
 use crate::entity::Entity;
+use crate::gaps::{Gap, GapRule};
 use crate::taxonomy::{Sensitivity, taxonomy};
 use crate::text::{tidy, tidy_opt};
 use crate::validation::{Violations, limits};
@@ -31,7 +32,7 @@ pub struct DataItem {
     /// Art. 6(1) legal basis key.
     #[serde(default)]
     pub legal_basis: Option<String>,
-    /// Art. 9(2) condition key; required for special categories.
+    /// Art. 9(2) condition key; special categories without one are a gap.
     #[serde(default)]
     pub art9_condition: Option<String>,
     /// For Art. 10 data: the official authority or the law that authorises the processing.
@@ -60,6 +61,12 @@ pub struct DataItem {
 impl Entity for DataItem {
     const COLLECTION: &'static str = "data_items";
     const NAME: &'static str = "data item";
+    const GAP_RULES: &'static [GapRule] = &[
+        GapRule::LegalBasisMissing,
+        GapRule::Art9ConditionMissing,
+        GapRule::Art10BasisMissing,
+        GapRule::RetentionMissing,
+    ];
 
     fn normalise(&mut self) {
         tidy(&mut self.name);
@@ -134,24 +141,12 @@ impl Entity for DataItem {
                 "unknown_key",
                 format!("art9_condition {key:?} is not one of the Art. 9(2)(a-j) conditions (see /api/v1/taxonomies)."),
             ),
-            (None, Sensitivity::Special) => v.add(
-                "art9_condition",
-                "art9_condition_required",
-                "art9_condition is required: special-category data (Art. 9(1)) may only be processed under one of the Art. 9(2)(a-j) conditions, e.g. explicit_consent.",
-            ),
             (Some(_), Sensitivity::Regular) => v.add(
                 "art9_condition",
                 "art9_condition_not_applicable",
                 "art9_condition applies only to special-category data; set sensitivity to special or remove the condition.",
             ),
             _ => {}
-        }
-        if sensitivity == Sensitivity::Criminal && self.art10_basis.is_none() {
-            v.add(
-                "art10_basis",
-                "art10_basis_required",
-                "art10_basis is required: criminal-offence data (Art. 10) may only be processed under official authority or a law that authorises it; name it.",
-            );
         }
         v.optional_text("art10_basis", self.art10_basis.as_deref(), limits::SHORT);
         if let Some(key) = &self.subject_category
@@ -170,6 +165,26 @@ impl Entity for DataItem {
         }
         .check(&mut v);
         v.into_result()
+    }
+
+    fn gaps(&self) -> Vec<Gap> {
+        let mut gaps = Vec::new();
+        if self.legal_basis.is_none() {
+            gaps.push(Gap::new("legal_basis", GapRule::LegalBasisMissing));
+        }
+        match self.sensitivity.unwrap_or(Sensitivity::Regular) {
+            Sensitivity::Special if self.art9_condition.is_none() => {
+                gaps.push(Gap::new("art9_condition", GapRule::Art9ConditionMissing));
+            }
+            Sensitivity::Criminal if self.art10_basis.is_none() => {
+                gaps.push(Gap::new("art10_basis", GapRule::Art10BasisMissing));
+            }
+            _ => {}
+        }
+        if self.retention_amount.is_none() && self.retention_trigger.is_none() {
+            gaps.push(Gap::new("retention_amount", GapRule::RetentionMissing));
+        }
+        gaps
     }
 }
 
@@ -197,6 +212,15 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// Gaps other than the legal basis and retention every bare test item lacks.
+    fn gaps(d: &DataItem) -> Vec<&'static str> {
+        d.gaps()
+            .into_iter()
+            .map(|g| g.rule.key())
+            .filter(|k| *k != "legal_basis_missing" && *k != "retention_missing")
+            .collect()
+    }
+
     #[test]
     fn regular_item_is_valid_and_tidied() {
         let d = item("contact.email");
@@ -206,19 +230,39 @@ mod tests {
     }
 
     #[test]
-    fn special_category_needs_art9_condition() {
+    fn special_category_without_art9_condition_is_a_gap_not_an_error() {
         let mut d = item("special.health");
         assert_eq!(d.sensitivity, Some(Sensitivity::Special));
-        assert_eq!(rules(&d), ["art9_condition:art9_condition_required"]);
+        assert!(rules(&d).is_empty());
+        assert_eq!(gaps(&d), ["art9_condition_missing"]);
         d.art9_condition = Some("explicit_consent".into());
         assert!(rules(&d).is_empty());
+        assert!(gaps(&d).is_empty());
+    }
+
+    #[test]
+    fn legal_basis_and_retention_gaps_close_when_filled() {
+        let mut d = item("contact.email");
+        let keys = |d: &DataItem| {
+            d.gaps()
+                .into_iter()
+                .map(|g| g.rule.key())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&d), ["legal_basis_missing", "retention_missing"]);
+        d.legal_basis = Some("contract".into());
+        d.retention_amount = Some(2);
+        d.retention_unit = Some(RetentionUnit::Years);
+        d.retention_trigger = Some("end of contract".into());
+        assert!(rules(&d).is_empty());
+        assert!(keys(&d).is_empty());
     }
 
     #[test]
     fn raised_sensitivity_needs_condition_and_cannot_be_lowered() {
         let mut d = item("communications.content");
         d.sensitivity = Some(Sensitivity::Special);
-        assert_eq!(rules(&d), ["art9_condition:art9_condition_required"]);
+        assert_eq!(gaps(&d), ["art9_condition_missing"]);
         let mut d = item("special.genetic");
         d.sensitivity = Some(Sensitivity::Regular);
         d.art9_condition = None;
@@ -233,11 +277,12 @@ mod tests {
     }
 
     #[test]
-    fn criminal_data_needs_art10_basis() {
+    fn criminal_data_without_art10_basis_is_a_gap() {
         let mut d = item("criminal.convictions_offences");
-        assert_eq!(rules(&d), ["art10_basis:art10_basis_required"]);
-        d.art10_basis = Some("Wet justitiële en strafvorderlijke gegevens, art. 39f".into());
         assert!(rules(&d).is_empty());
+        assert_eq!(gaps(&d), ["art10_basis_missing"]);
+        d.art10_basis = Some("Wet justitiële en strafvorderlijke gegevens, art. 39f".into());
+        assert!(gaps(&d).is_empty());
     }
 
     #[test]

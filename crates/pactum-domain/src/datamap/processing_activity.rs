@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::datamap::check_legal_basis;
 use crate::entity::Entity;
+use crate::gaps::{Gap, GapRule};
 use crate::taxonomy::taxonomy;
 use crate::text::{tidy, tidy_list, tidy_opt};
 use crate::validation::{Violations, limits};
@@ -63,6 +64,7 @@ pub struct ProcessingActivity {
 impl Entity for ProcessingActivity {
     const COLLECTION: &'static str = "processing_activities";
     const NAME: &'static str = "processing activity";
+    const GAP_RULES: &'static [GapRule] = &[GapRule::LegalBasisMissing, GapRule::RetentionMissing];
 
     fn normalise(&mut self) {
         tidy(&mut self.name);
@@ -144,6 +146,21 @@ impl Entity for ProcessingActivity {
         v.optional_text("recipients", self.recipients.as_deref(), limits::TEXT);
         v.optional_text("retention", self.retention.as_deref(), limits::TEXT);
         v.into_result()
+    }
+
+    /// The legal basis and retention are the controller's to record (Art. 30(1)(f));
+    /// a processor's record (Art. 30(2)) has neither.
+    fn gaps(&self) -> Vec<Gap> {
+        let mut gaps = Vec::new();
+        if self.role != ProcessingRole::Processor {
+            if self.legal_basis.is_none() {
+                gaps.push(Gap::new("legal_basis", GapRule::LegalBasisMissing));
+            }
+            if self.retention.is_none() {
+                gaps.push(Gap::new("retention", GapRule::RetentionMissing));
+            }
+        }
+        gaps
     }
 }
 

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::datamap::Classification;
 use crate::datamap::transfer::{check_optional_country, tidy_optional_country};
 use crate::entity::Entity;
+use crate::gaps::{Gap, GapRule};
 use crate::text::{tidy, tidy_opt};
 use crate::validation::{Violations, limits};
 
@@ -42,6 +43,7 @@ pub struct Service {
 impl Entity for Service {
     const COLLECTION: &'static str = "services";
     const NAME: &'static str = "service";
+    const GAP_RULES: &'static [GapRule] = &[GapRule::DpaMissing];
 
     fn normalise(&mut self) {
         tidy(&mut self.name);
@@ -67,5 +69,15 @@ impl Entity for Service {
             limits::SHORT,
         );
         v.into_result()
+    }
+
+    /// A service run by someone else (a vendor or a named provider) processes the data on
+    /// the organisation's behalf: without a DPA reference that is a gap.
+    fn gaps(&self) -> Vec<Gap> {
+        if (self.vendor_id.is_some() || self.provider.is_some()) && self.dpa_reference.is_none() {
+            vec![Gap::new("dpa_reference", GapRule::DpaMissing)]
+        } else {
+            Vec::new()
+        }
     }
 }

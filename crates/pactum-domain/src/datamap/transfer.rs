@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::entity::Entity;
+use crate::gaps::{Gap, GapRule};
 use crate::organisation::check_country;
 use crate::taxonomy::{Adequacy, MechanismKind, taxonomy};
 use crate::text::{tidy, tidy_country, tidy_opt};
@@ -36,6 +37,7 @@ pub struct Transfer {
 impl Entity for Transfer {
     const COLLECTION: &'static str = "transfers";
     const NAME: &'static str = "transfer";
+    const GAP_RULES: &'static [GapRule] = &[GapRule::TransferMechanismMissing];
 
     fn normalise(&mut self) {
         tidy(&mut self.recipient);
@@ -63,6 +65,14 @@ impl Entity for Transfer {
             },
         );
         v.into_result()
+    }
+
+    fn gaps(&self) -> Vec<Gap> {
+        let mut gaps = Vec::new();
+        if needs_mechanism(Some(&self.country), self.mechanism.as_deref()) {
+            gaps.push(Gap::new("mechanism", GapRule::TransferMechanismMissing));
+        }
+        gaps
     }
 }
 
@@ -114,30 +124,16 @@ pub fn check_transfer_ground(v: &mut Violations, g: TransferGround<'_>) {
     let name = format!("{} ({})", country.en, country.code);
     let kind = mechanism.map_or(MechanismKind::None, |m| m.kind);
     match kind {
-        MechanismKind::None => match country.adequacy {
-            Some(Adequacy::Full) => {}
-            Some(Adequacy::Partial) => v.add(
-                g.mechanism_field,
-                "transfer_mechanism_required",
-                format!(
-                    "{} is required for a transfer to {name}: its adequacy decision covers only some recipients ({}). Choose the mechanism that covers this recipient.",
-                    g.mechanism_field,
-                    country.note.as_deref().unwrap_or("see the decision")
-                ),
-            ),
-            None => v.add(
-                g.mechanism_field,
-                "transfer_mechanism_required",
-                format!(
-                    "{} is required for a transfer to {name}, a third country without an adequacy decision: choose standard contractual clauses, binding corporate rules or another Art. 46 safeguard, or an Art. 49 derogation.",
-                    g.mechanism_field
-                ),
-            ),
-        },
+        // A missing mechanism is a gap, not an error: see `needs_mechanism`.
+        MechanismKind::None => {}
         MechanismKind::Adequacy => {
             let Some(m) = mechanism else { return };
             let allowed = if m.countries.is_empty() {
-                country.adequacy.is_some() && !tax.transfer_mechanisms.iter().any(|o| o.countries.iter().any(|c| c == &country.code))
+                country.adequacy.is_some()
+                    && !tax
+                        .transfer_mechanisms
+                        .iter()
+                        .any(|o| o.countries.iter().any(|c| c == &country.code))
             } else {
                 m.countries.iter().any(|c| c == &country.code)
             };
@@ -173,6 +169,27 @@ pub fn check_transfer_ground(v: &mut Violations, g: TransferGround<'_>) {
     }
 }
 
+/// Whether data going to `country` under `mechanism` lacks the Chapter V ground it needs:
+/// a third country without a full adequacy decision and no safeguard or derogation named.
+/// (Partial adequacy, e.g. Canada's commercial organisations, counts as lacking: the
+/// record must say which instrument covers this recipient.)
+pub fn needs_mechanism(country: Option<&str>, mechanism: Option<&str>) -> bool {
+    let tax = taxonomy();
+    let Some(country) = country.and_then(|c| tax.country(c)) else {
+        return false;
+    };
+    let kind = match mechanism {
+        None => MechanismKind::None,
+        Some(key) => match tax.transfer_mechanism(key) {
+            Some(m) => m.kind,
+            None => return false,
+        },
+    };
+    country.is_third_country()
+        && kind == MechanismKind::None
+        && country.adequacy != Some(Adequacy::Full)
+}
+
 /// Same checks for an optional country given as a list entry (vendors, sub-processors).
 pub fn check_optional_country(v: &mut Violations, field: &str, country: Option<&str>) {
     if let Some(c) = country {
@@ -203,15 +220,23 @@ mod tests {
         t
     }
 
+    /// Validation errors, then gaps (as `field:gap:rule`).
     fn rules(t: &Transfer) -> Vec<String> {
-        t.validate()
+        let mut out: Vec<String> = t
+            .validate()
             .err()
             .map(|e| {
                 e.0.into_iter()
                     .map(|v| format!("{}:{}", v.field, v.rule))
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        out.extend(
+            t.gaps()
+                .iter()
+                .map(|g| format!("{}:gap:{}", g.field, g.rule.key())),
+        );
+        out
     }
 
     #[test]
@@ -230,11 +255,11 @@ mod tests {
     fn third_country_without_adequacy_needs_a_mechanism() {
         assert_eq!(
             rules(&transfer("IN", None)),
-            ["mechanism:transfer_mechanism_required"]
+            ["mechanism:gap:transfer_mechanism_missing"]
         );
         assert_eq!(
             rules(&transfer("IN", Some("none"))),
-            ["mechanism:transfer_mechanism_required"]
+            ["mechanism:gap:transfer_mechanism_missing"]
         );
         assert!(rules(&transfer("IN", Some("scc"))).is_empty());
         assert_eq!(
@@ -247,7 +272,7 @@ mod tests {
     fn united_states_only_through_dpf_or_safeguards() {
         assert_eq!(
             rules(&transfer("US", None)),
-            ["mechanism:transfer_mechanism_required"]
+            ["mechanism:gap:transfer_mechanism_missing"]
         );
         assert_eq!(
             rules(&transfer("US", Some("adequacy"))),

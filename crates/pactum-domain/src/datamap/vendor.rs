@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::datamap::transfer::{
-    TransferGround, check_optional_country, check_transfer_ground, tidy_optional_country,
+    TransferGround, check_optional_country, check_transfer_ground, needs_mechanism,
+    tidy_optional_country,
 };
 use crate::entity::Entity;
+use crate::gaps::{Gap, GapRule};
 use crate::text::{tidy, tidy_list, tidy_opt};
 use crate::validation::{Violations, limits};
 
@@ -71,6 +73,7 @@ pub struct Vendor {
 impl Entity for Vendor {
     const COLLECTION: &'static str = "vendors";
     const NAME: &'static str = "vendor";
+    const GAP_RULES: &'static [GapRule] = &[GapRule::DpaMissing, GapRule::TransferMechanismMissing];
 
     fn normalise(&mut self) {
         tidy(&mut self.name);
@@ -149,6 +152,30 @@ impl Entity for Vendor {
         }
         v.into_result()
     }
+
+    fn gaps(&self) -> Vec<Gap> {
+        let mut gaps = Vec::new();
+        if matches!(self.role, VendorRole::Processor | VendorRole::SubProcessor)
+            && self.dpa_reference.is_none()
+        {
+            gaps.push(Gap::new("dpa_reference", GapRule::DpaMissing));
+        }
+        if needs_mechanism(self.country.as_deref(), self.transfer_mechanism.as_deref()) {
+            gaps.push(Gap::new(
+                "transfer_mechanism",
+                GapRule::TransferMechanismMissing,
+            ));
+        }
+        for (i, s) in self.sub_processors.iter().enumerate() {
+            if needs_mechanism(s.country.as_deref(), s.transfer_mechanism.as_deref()) {
+                gaps.push(Gap::new(
+                    format!("sub_processors[{i}].transfer_mechanism"),
+                    GapRule::TransferMechanismMissing,
+                ));
+            }
+        }
+        gaps
+    }
 }
 
 #[cfg(test)]
@@ -173,12 +200,17 @@ mod tests {
             .into_iter()
             .map(|v| format!("{}:{}", v.field, v.rule))
             .collect();
+        assert_eq!(fields, ["sub_processors[1].name:required"]);
+        let gaps: Vec<_> = vendor.gaps().iter().map(ToString::to_string).collect();
         assert_eq!(
-            fields,
+            gaps,
             [
-                "sub_processors[1].name:required",
-                "sub_processors[1].transfer_mechanism:transfer_mechanism_required"
+                "dpa_reference:dpa_missing",
+                "sub_processors[1].transfer_mechanism:transfer_mechanism_missing"
             ]
         );
+        vendor.dpa_reference = Some("DPA 2025-03".into());
+        vendor.sub_processors[1].transfer_mechanism = Some("eu_us_dpf".into());
+        assert!(vendor.gaps().is_empty());
     }
 }

@@ -96,19 +96,19 @@ async fn validation_names_field_and_rule(db: TestDb) {
             "POST",
             &format!("{base}/data-items"),
             Some(&t),
-            Some(json!({"service_id": service, "name": "Diagnosis", "category": "special.health"})),
+            Some(json!({"service_id": service, "name": "E-mail", "category": "contact.email", "art9_condition": "explicit_consent"})),
         )
         .await;
-    check(&r, 422, "art9_condition", "art9_condition_required");
+    check(&r, 422, "art9_condition", "art9_condition_not_applicable");
     let r = app
         .send(
             "POST",
             &format!("{base}/transfers"),
             Some(&t),
-            Some(json!({"service_id": service, "recipient": "Call centre", "country": "IN"})),
+            Some(json!({"service_id": service, "recipient": "Call centre", "country": "IN", "mechanism": "adequacy"})),
         )
         .await;
-    check(&r, 422, "mechanism", "transfer_mechanism_required");
+    check(&r, 422, "mechanism", "mechanism_not_valid_for_country");
     let r = app.send("POST", &format!("{base}/data-items"), Some(&t), Some(json!({"service_id": service, "name": "Invoices", "category": "financial.invoicing", "retention_amount": 7, "retention_unit": "years"}))).await;
     check(&r, 422, "retention_trigger", "retention_period");
     let r = app

@@ -11,6 +11,7 @@ mod accounts;
 mod api;
 mod cli;
 mod export_roundtrip;
+mod gaps;
 mod isolation;
 mod openapi;
 mod store_records;
