@@ -5,6 +5,7 @@
 //! Only this crate knows SQL.
 
 pub mod accounts;
+pub mod activity;
 pub mod audit;
 pub mod database;
 pub mod error;

@@ -146,6 +146,36 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/orgs/{org}/projects/{project}/{collection}",
         Rule::Org(Read),
     ),
+    (
+        "POST",
+        "/orgs/{org}/projects/{project}/{collection}",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/{collection}/new",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/{collection}/{id}",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/projects/{project}/{collection}/{id}",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
+        Rule::Org(Write),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
+        Rule::Org(Write),
+    ),
 ];
 
 /// Pages answer a browser: a missing sign-in leads to the sign-in page, other refusals

@@ -233,7 +233,19 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/projects/{project}", get(ui::projects::show))
         .route(
             "/orgs/{org}/projects/{project}/{collection}",
-            get(ui::projects::records_list),
+            get(ui::projects::records_list).post(ui::record::create),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/{collection}/new",
+            get(ui::record::new_form),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/{collection}/{id}",
+            get(ui::record::show).post(ui::record::update),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
+            get(ui::record::confirm_delete).post(ui::record::delete),
         )
         .route("/static/{file}", get(ui::assets::serve))
         .route("/healthz", get(health::healthz))

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod assets;
+pub mod attention;
 pub mod audit;
 pub mod forgot;
 pub mod format;
@@ -11,6 +12,8 @@ pub mod i18n;
 pub mod links;
 pub mod pages;
 pub mod projects;
+pub mod record;
+pub mod record_form;
 pub mod register;
 pub mod settings;
 pub mod tokens;

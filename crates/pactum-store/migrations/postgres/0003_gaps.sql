@@ -23,6 +23,17 @@ CREATE INDEX data_users_gaps_idx ON data_users (org_id, project_id) WHERE gaps I
 CREATE INDEX transfers_gaps_idx ON transfers (org_id, project_id) WHERE gaps IS NOT NULL;
 CREATE INDEX processing_activities_gaps_idx ON processing_activities (org_id, project_id) WHERE gaps IS NOT NULL;
 
+-- Recent changes across the data map, for the dashboard.
+CREATE INDEX vendors_recent_idx ON vendors (org_id, updated_at);
+CREATE INDEX backup_strategies_recent_idx ON backup_strategies (org_id, updated_at);
+CREATE INDEX device_groups_recent_idx ON device_groups (org_id, updated_at);
+CREATE INDEX security_measures_recent_idx ON security_measures (org_id, updated_at);
+CREATE INDEX services_recent_idx ON services (org_id, updated_at);
+CREATE INDEX data_items_recent_idx ON data_items (org_id, updated_at);
+CREATE INDEX data_users_recent_idx ON data_users (org_id, updated_at);
+CREATE INDEX transfers_recent_idx ON transfers (org_id, updated_at);
+CREATE INDEX processing_activities_recent_idx ON processing_activities (org_id, updated_at);
+
 -- Facts about the store itself, such as the version of the gap rules the stored gaps
 -- were computed with (recomputed at start when the rules change).
 CREATE TABLE store_meta (

@@ -34,6 +34,16 @@ impl T {
         })
     }
 
+    /// The message for a key, when the catalogue has one (for optional texts such as
+    /// hints).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let map = match self.0 {
+            Language::En => &*EN,
+            Language::Nl => &*NL,
+        };
+        map.get(key).map(String::as_str)
+    }
+
     /// The `lang` attribute.
     pub fn code(&self) -> &'static str {
         match self.0 {

@@ -34,7 +34,12 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 21] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 23] = [
+    (
+        "attention.html",
+        include_str!("../../templates/attention.html"),
+    ),
+    ("record.html", include_str!("../../templates/record.html")),
     ("tokens.html", include_str!("../../templates/tokens.html")),
     ("forgot.html", include_str!("../../templates/forgot.html")),
     ("confirm.html", include_str!("../../templates/confirm.html")),
@@ -446,6 +451,8 @@ struct DashboardPage {
     can_audit: bool,
     require_two_factor: bool,
     counts: Vec<Count>,
+    attention: Vec<crate::ui::attention::RuleView>,
+    recent: Vec<crate::ui::attention::ChangeView>,
 }
 
 async fn count<E: Stored>(state: &AppState, caller: &Caller) -> Result<Count, ApiError> {
@@ -476,11 +483,24 @@ pub async fn dashboard(
         ])
     }
     .await;
-    let counts = match counts {
-        Ok(c) => c,
-        Err(e) => return error_page(&headers, &e),
+    let more = async {
+        let gaps = pactum_store::gaps::attention(
+            &state.store,
+            caller.org_id(),
+            None,
+            crate::ui::attention::SAMPLE,
+        )
+        .await?;
+        let recent = pactum_store::activity::recent(&state.store, caller.org_id(), 8).await?;
+        Ok::<_, ApiError>((gaps, recent))
+    }
+    .await;
+    let (counts, (gaps, recent)) = match (counts, more) {
+        (Ok(c), Ok(m)) => (c, m),
+        (Err(e), _) | (_, Err(e)) => return error_page(&headers, &e),
     };
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
+    let slug = caller.membership.slug.clone();
     let page = DashboardPage {
         chrome: Chrome::new(t, "dashboard.title", true, csrf_of(&headers)),
         legal_name: caller.membership.legal_name.clone(),
@@ -490,6 +510,8 @@ pub async fn dashboard(
             .is_ok(),
         require_two_factor: caller.membership.require_two_factor,
         counts,
+        attention: crate::ui::attention::rules(t, &slug, gaps),
+        recent: crate::ui::attention::changes(t, &slug, recent),
     };
     render(StatusCode::OK, &page)
 }

@@ -235,6 +235,7 @@ struct ProjectPage {
     name: String,
     description: Option<String>,
     counts: Vec<Count>,
+    attention: Vec<crate::ui::attention::RuleView>,
 }
 
 fn project_scope(caller: &Caller, id: &str) -> Result<Scope, ApiError> {
@@ -284,10 +285,17 @@ pub async fn show(
             count::<DeviceGroup>(&state, scope).await?,
             count::<BackupStrategy>(&state, scope).await?,
         ];
-        Ok::<_, ApiError>((pid, project, counts))
+        let gaps = pactum_store::gaps::attention(
+            &state.store,
+            caller.org_id(),
+            Some(ProjectId(pid)),
+            crate::ui::attention::SAMPLE,
+        )
+        .await?;
+        Ok::<_, ApiError>((pid, project, counts, gaps))
     }
     .await;
-    let (pid, project, counts) = match result {
+    let (pid, project, counts, gaps) = match result {
         Ok(r) => r,
         Err(e) => return error_page(&headers, &e),
     };
@@ -301,6 +309,7 @@ pub async fn show(
         name: project.data.name,
         description: project.data.description,
         counts,
+        attention: crate::ui::attention::rules(t, &caller.membership.slug, gaps),
     };
     render(StatusCode::OK, &page)
 }
@@ -319,6 +328,10 @@ struct RecordsPage {
     sort_link: String,
     previous: Option<String>,
     next: Option<String>,
+    collection: String,
+    can_write: bool,
+    banner: Option<String>,
+    singular: String,
 }
 
 /// One page of a collection, sorted by its natural column: rows and the total.
@@ -461,11 +474,18 @@ pub async fn records_list(
         sort_link: link(1, !descending),
         previous: (page_no > 1).then(|| link(page_no - 1, descending)),
         next: (last < total as u64).then(|| link(page_no + 1, descending)),
+        singular: t
+            .s(&format!("one.{}", collection.replace('-', "_")))
+            .to_owned(),
+        collection,
+        can_write: caller.require(Permission::Write).is_ok(),
+        banner: (q.get("m").map(String::as_str) == Some("deleted"))
+            .then(|| t.s("records.deleted").to_owned()),
     };
     render(StatusCode::OK, &page)
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

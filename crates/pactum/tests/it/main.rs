@@ -16,3 +16,4 @@ mod isolation;
 mod openapi;
 mod store_records;
 mod ui;
+mod ui_datamap;

@@ -9,24 +9,24 @@ use crate::on_both_backends;
 use crate::support::{TestApp, TestDb};
 
 #[derive(Default, Clone)]
-struct Visitor {
+pub(crate) struct Visitor {
     cookies: Vec<(String, String)>,
-    language: Option<&'static str>,
+    pub(crate) language: Option<&'static str>,
 }
 
-struct Page {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    html: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) html: String,
 }
 
 impl Page {
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers["location"].to_str().unwrap()
     }
 
     /// The value of a hidden input.
-    fn hidden(&self, name: &str) -> String {
+    pub(crate) fn hidden(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
         let start = self.html.find(&marker).unwrap() + marker.len();
         self.html[start..].split('"').next().unwrap().to_owned()
@@ -90,11 +90,11 @@ impl Visitor {
         }
     }
 
-    async fn get(&mut self, app: &TestApp, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, app: &TestApp, path: &str) -> Page {
         self.request(app, "GET", path, None).await
     }
 
-    async fn post(&mut self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Page {
         self.request(app, "POST", path, Some(form)).await
     }
 }
@@ -692,7 +692,7 @@ async fn two_factor_is_turned_on_from_the_account_page(db: TestDb) {
 }
 
 /// Signs a visitor in through the form.
-async fn signed_in(app: &TestApp, login: &str, password: &str) -> Visitor {
+pub(crate) async fn signed_in(app: &TestApp, login: &str, password: &str) -> Visitor {
     let mut v = Visitor::default();
     let csrf = v.get(app, "/login").await.hidden("csrf");
     let p = v

@@ -1,0 +1,714 @@
+//! One record of the data map: add, view, edit and delete, for every collection, through
+//! the form descriptions of `record_form`. Saving a record that is valid but incomplete
+//! works; what it still lacks (its gaps) is shown above the form and next to the field.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use pactum_domain::access::Permission;
+use pactum_domain::datamap::backup_strategy::BackupStrategy;
+use pactum_domain::datamap::data_item::DataItem;
+use pactum_domain::datamap::data_user::DataUser;
+use pactum_domain::datamap::device_group::DeviceGroup;
+use pactum_domain::datamap::processing_activity::ProcessingActivity;
+use pactum_domain::datamap::security_measure::SecurityMeasure;
+use pactum_domain::datamap::service::Service;
+use pactum_domain::datamap::transfer::Transfer;
+use pactum_domain::datamap::vendor::Vendor;
+use pactum_domain::entity::Entity;
+use pactum_domain::gaps::Gap;
+use pactum_domain::project::Project;
+use pactum_store::StoreError;
+use pactum_store::records::{self, ListQuery};
+use pactum_store::schema::Stored;
+use pactum_store::scope::{ProjectId, Scope};
+use uuid::Uuid;
+
+use crate::access::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::i18n::T;
+use crate::ui::pages::{Chrome, ConfirmPage, FieldError, csrf_of, error_page, language_of, render};
+use crate::ui::record_form::{
+    self, EXTRA_SUB_PROCESSOR_ROWS, Input, Opt, Posted, Spec, Tax, rule_message, specs,
+    taxonomy_options, values_of, values_of_posted,
+};
+
+/// Runs `$body` with `$E` bound to the entity type of a collection's URL segment.
+macro_rules! with_entity {
+    ($segment:expr, $E:ident => $body:expr, else $none:expr) => {
+        match $segment {
+            "processing-activities" => {
+                type $E = ProcessingActivity;
+                $body
+            }
+            "services" => {
+                type $E = Service;
+                $body
+            }
+            "data-items" => {
+                type $E = DataItem;
+                $body
+            }
+            "data-users" => {
+                type $E = DataUser;
+                $body
+            }
+            "transfers" => {
+                type $E = Transfer;
+                $body
+            }
+            "vendors" => {
+                type $E = Vendor;
+                $body
+            }
+            "security-measures" => {
+                type $E = SecurityMeasure;
+                $body
+            }
+            "device-groups" => {
+                type $E = DeviceGroup;
+                $body
+            }
+            "backup-strategies" => {
+                type $E = BackupStrategy;
+                $body
+            }
+            _ => $none,
+        }
+    };
+}
+
+/// At most this many records are offered as choices for a reference.
+const MAX_CHOICES: u32 = 5000;
+
+pub struct SubCell {
+    pub name: String,
+    pub id: String,
+    pub label: String,
+    pub value: String,
+    pub options: Option<Vec<Opt>>,
+}
+
+pub struct SubRow {
+    pub cells: Vec<SubCell>,
+}
+
+/// One field as the template shows it.
+pub struct FormField {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    /// What the record lacks here (shown as attention, not as an error).
+    pub gap: Option<String>,
+    pub required: bool,
+    /// `line`, `text`, `number`, `date`, `check`, `select`, `checks` or `rows`.
+    pub kind: &'static str,
+    pub value: String,
+    pub checked: bool,
+    pub options: Vec<Opt>,
+    pub rows: Vec<SubRow>,
+    /// The value in words, for readers who may not edit.
+    pub display: String,
+}
+
+impl FormField {
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        if self.gap.is_some() {
+            ids.push(format!("{}-gap", self.name));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        ids.join(" ")
+    }
+}
+
+pub struct GapView {
+    pub field: String,
+    pub message: String,
+    pub article: &'static str,
+    pub severity: &'static str,
+    pub severity_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    chrome: Chrome,
+    errors: Vec<FieldError>,
+    banner: Option<String>,
+    slug: String,
+    project_id: String,
+    project_name: String,
+    collection: String,
+    collection_title: String,
+    /// Where the form posts; `None` for readers.
+    action: Option<String>,
+    delete_link: Option<String>,
+    is_new: bool,
+    fields: Vec<FormField>,
+    gaps: Vec<GapView>,
+}
+
+/// The reference choices of a collection in the project: (id, name), by name.
+async fn choices(
+    state: &AppState,
+    scope: Scope,
+    segment: &str,
+) -> Result<Vec<(String, String)>, ApiError> {
+    async fn of<E: Stored>(
+        state: &AppState,
+        scope: Scope,
+    ) -> Result<Vec<(String, String)>, ApiError> {
+        let order = E::TABLE.order;
+        let mut out = Vec::new();
+        let mut offset = 0u64;
+        while offset < u64::from(MAX_CHOICES) {
+            let page = records::list::<E>(
+                &state.store,
+                scope,
+                &ListQuery {
+                    sort: Some(order.to_owned()),
+                    limit: records::MAX_PAGE,
+                    offset,
+                    ..ListQuery::default()
+                },
+            )
+            .await?;
+            let n = page.items.len() as u64;
+            for r in page.items {
+                let doc = serde_json::to_value(&r.data).unwrap_or_default();
+                let name = doc[order].as_str().unwrap_or_default().to_owned();
+                out.push((r.id.to_string(), name));
+            }
+            offset += n;
+            if n == 0 || offset >= page.total as u64 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+    with_entity!(segment, E => of::<E>(state, scope).await, else Ok(Vec::new()))
+}
+
+fn label_of(t: T, name: &str) -> String {
+    t.s(&format!("field.{name}")).to_owned()
+}
+
+/// Builds the fields of a form from the values to show, the errors and the gaps.
+async fn build_fields(
+    state: &AppState,
+    t: T,
+    place: &Place,
+    values: &HashMap<String, Vec<String>>,
+    errors: &[FieldError],
+    gaps: &[Gap],
+) -> Result<Vec<FormField>, ApiError> {
+    let (scope, segment, specs) = (place.scope, place.segment.as_str(), place.specs);
+    let mut out = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let current = values.get(spec.name).cloned().unwrap_or_default();
+        let first = current.first().cloned().unwrap_or_default();
+        let mut field = FormField {
+            name: spec.name,
+            label: label_of(t, spec.name),
+            hint: t
+                .get(&format!("hint.{segment}.{}", spec.name))
+                .or_else(|| t.get(&format!("hint.{}", spec.name)))
+                .map(str::to_owned),
+            error: errors
+                .iter()
+                .find(|e| e.field == spec.name)
+                .map(|e| e.message.clone()),
+            gap: gaps
+                .iter()
+                .find(|g| record_form::owner_of(specs, &g.field).map(|s| s.name) == Some(spec.name))
+                .map(|g| t.s(&format!("gap.{}", g.rule.key())).to_owned()),
+            required: spec.required,
+            kind: "line",
+            value: first.clone(),
+            checked: !first.is_empty(),
+            options: Vec::new(),
+            rows: Vec::new(),
+            display: first.clone(),
+        };
+        let options = |list: Vec<(String, String)>| -> Vec<Opt> {
+            list.into_iter()
+                .map(|(value, label)| Opt {
+                    selected: current.contains(&value),
+                    value,
+                    label,
+                })
+                .collect()
+        };
+        match spec.input {
+            Input::Line => {}
+            Input::Text => field.kind = "text",
+            Input::Number => field.kind = "number",
+            Input::Date => field.kind = "date",
+            Input::Check => {
+                field.kind = "check";
+                field.display = t
+                    .s(if field.checked { "form.yes" } else { "form.no" })
+                    .to_owned();
+            }
+            Input::Choice(values) => {
+                field.kind = "select";
+                field.options = options(
+                    values
+                        .iter()
+                        .map(|v| ((*v).to_owned(), t.s(&format!("choice.{v}")).to_owned()))
+                        .collect(),
+                );
+            }
+            Input::Taxonomy(tax) => {
+                field.kind = "select";
+                field.options = options(taxonomy_options(tax, t.0));
+            }
+            Input::Taxonomies(tax) => {
+                field.kind = "checks";
+                field.options = options(taxonomy_options(tax, t.0));
+            }
+            Input::Ref(segment) => {
+                field.kind = "select";
+                field.options = options(choices(state, scope, segment).await?);
+            }
+            Input::Refs(segment) => {
+                field.kind = "checks";
+                field.options = options(choices(state, scope, segment).await?);
+            }
+            Input::Lines => {
+                field.kind = "text";
+                field.value = current.join("\n");
+                field.display = current.join(", ");
+            }
+            Input::SubProcessors => {
+                field.kind = "rows";
+                let stored = (0..)
+                    .take_while(|i| values.contains_key(&format!("sub_processors[{i}].name")))
+                    .count();
+                let countries = taxonomy_options(Tax::Country, t.0);
+                let mechanisms = taxonomy_options(Tax::Mechanism, t.0);
+                let mut lines = Vec::new();
+                for i in 0..stored + EXTRA_SUB_PROCESSOR_ROWS {
+                    let value = |f: &str| {
+                        values
+                            .get(&format!("sub_processors[{i}].{f}"))
+                            .and_then(|v| v.first().cloned())
+                            .unwrap_or_default()
+                    };
+                    let select = |list: &[(String, String)], v: &str| {
+                        Some(
+                            list.iter()
+                                .map(|(k, l)| Opt {
+                                    value: k.clone(),
+                                    label: l.clone(),
+                                    selected: k == v,
+                                })
+                                .collect(),
+                        )
+                    };
+                    if i < stored {
+                        lines.push(
+                            [value("name"), value("purpose"), value("country")]
+                                .into_iter()
+                                .filter(|s| !s.is_empty())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        );
+                    }
+                    let cell = |f: &str, options: Option<Vec<Opt>>| SubCell {
+                        name: format!("sub_processors[{i}].{f}"),
+                        id: format!("sub_processors-{i}-{f}"),
+                        label: label_of(t, &format!("sub_{f}")),
+                        value: value(f),
+                        options,
+                    };
+                    field.rows.push(SubRow {
+                        cells: vec![
+                            cell("name", None),
+                            cell("purpose", None),
+                            cell("country", select(&countries, &value("country"))),
+                            cell(
+                                "transfer_mechanism",
+                                select(&mechanisms, &value("transfer_mechanism")),
+                            ),
+                        ],
+                    });
+                }
+                field.display = lines.join("; ");
+            }
+        }
+        if matches!(field.kind, "select" | "checks") {
+            field.display = field
+                .options
+                .iter()
+                .filter(|o| o.selected)
+                .map(|o| o.label.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+        out.push(field);
+    }
+    Ok(out)
+}
+
+fn gap_views(t: T, gaps: &[Gap]) -> Vec<GapView> {
+    gaps.iter()
+        .map(|g| GapView {
+            field: g
+                .field
+                .split(['[', '.'])
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            message: t.s(&format!("gap.{}", g.rule.key())).to_owned(),
+            article: g.rule.article(),
+            severity: g.rule.severity().as_str(),
+            severity_label: t
+                .s(&format!("severity.{}", g.rule.severity().as_str()))
+                .to_owned(),
+        })
+        .collect()
+}
+
+struct Place {
+    scope: Scope,
+    project_id: Uuid,
+    project_name: String,
+    segment: String,
+    specs: &'static [Spec],
+}
+
+async fn place(
+    state: &AppState,
+    caller: &Caller,
+    p: &HashMap<String, String>,
+) -> Result<Place, ApiError> {
+    let segment = p.get("collection").cloned().unwrap_or_default();
+    let specs = specs(&segment).ok_or_else(|| ApiError::NotFound("List".into()))?;
+    let project_id = p
+        .get("project")
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .ok_or_else(|| ApiError::NotFound("Project".into()))?;
+    let project =
+        records::get::<Project>(&state.store, Scope::Org(caller.org_id()), project_id).await?;
+    Ok(Place {
+        scope: Scope::Project(caller.org_id(), ProjectId(project_id)),
+        project_id,
+        project_name: project.data.name,
+        segment,
+        specs,
+    })
+}
+
+fn record_id(p: &HashMap<String, String>, name: &str) -> Result<Uuid, ApiError> {
+    p.get("id")
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .ok_or_else(|| ApiError::NotFound(name.to_owned()))
+}
+
+fn collection_title(t: T, segment: &str) -> String {
+    crate::ui::projects::capitalise(t.s(&format!("collection.{}", segment.replace('-', "_"))))
+}
+
+#[allow(clippy::too_many_arguments, reason = "one page, many parts")]
+async fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    caller: &Caller,
+    t: T,
+    place: &Place,
+    record: Option<(Uuid, String)>,
+    values: &HashMap<String, Vec<String>>,
+    errors: Vec<FieldError>,
+    gaps: &[Gap],
+    banner: Option<String>,
+) -> Result<Response, ApiError> {
+    let can_write = caller.require(Permission::Write).is_ok();
+    let slug = caller.membership.slug.clone();
+    let base = format!(
+        "/orgs/{slug}/projects/{}/{}",
+        place.project_id, place.segment
+    );
+    let fields = build_fields(state, t, place, values, &errors, gaps).await?;
+    let mut chrome = Chrome::new(t, "records.new", true, csrf_of(headers));
+    chrome.has_errors = !errors.is_empty();
+    let singular = t
+        .s(&format!("one.{}", place.segment.replace('-', "_")))
+        .to_owned();
+    let (action, delete_link, is_new) = match &record {
+        Some((id, name)) => {
+            chrome.title = if name.is_empty() {
+                singular
+            } else {
+                name.clone()
+            };
+            (
+                can_write.then(|| format!("{base}/{id}")),
+                can_write.then(|| format!("{base}/{id}/delete")),
+                false,
+            )
+        }
+        None => {
+            chrome.title = format!("{} {}", t.s("records.add"), singular);
+            (Some(base.clone()), None, true)
+        }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render(
+        status,
+        &RecordPage {
+            chrome,
+            errors,
+            banner,
+            slug,
+            project_id: place.project_id.to_string(),
+            project_name: place.project_name.clone(),
+            collection: place.segment.clone(),
+            collection_title: collection_title(t, &place.segment),
+            action,
+            delete_link,
+            is_new,
+            fields,
+            gaps: gap_views(t, gaps),
+        },
+    ))
+}
+
+type Q = Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>;
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+    q: Q,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
+    let result = async {
+        let place = place(&state, &caller, &p).await?;
+        // Links such as "add a data item to this service" pass the reference along.
+        let values: HashMap<String, Vec<String>> = q
+            .into_iter()
+            .filter(|(k, _)| place.specs.iter().any(|s| s.name == k))
+            .map(|(k, v)| (k, vec![v]))
+            .collect();
+        page(
+            &state,
+            &headers,
+            &caller,
+            t,
+            &place,
+            None,
+            &values,
+            Vec::new(),
+            &[],
+            None,
+        )
+        .await
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&headers, &e))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+    q: Q,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
+    let result = async {
+        let place = place(&state, &caller, &p).await?;
+        let banner = q
+            .get("m")
+            .filter(|m| ["created", "saved"].contains(&m.as_str()))
+            .map(|m| t.s(&format!("records.{m}")).to_owned());
+        with_entity!(place.segment.as_str(), E => {
+            let id = record_id(&p, E::NAME)?;
+            let rec = records::get::<E>(&state.store, place.scope, id).await?;
+            let doc = serde_json::to_value(&rec.data).unwrap_or_default();
+            let name = doc[E::TABLE.order].as_str().unwrap_or_default().to_owned();
+            let gaps = rec.data.gaps();
+            page(&state, &headers, &caller, t, &place, Some((id, name)), &values_of(&doc), Vec::new(), &gaps, banner).await
+        }, else Err(ApiError::NotFound("List".into())))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&headers, &e))
+}
+
+/// The form's errors as messages next to their fields.
+fn form_errors(t: T, specs: &[Spec], error: StoreError) -> Result<Vec<FieldError>, ApiError> {
+    match error {
+        StoreError::Invalid(v) => Ok(v
+            .0
+            .iter()
+            .map(|x| {
+                let spec = record_form::owner_of(specs, &x.field).unwrap_or(&specs[0]);
+                let label = label_of(t, spec.name);
+                FieldError {
+                    field: spec.name,
+                    message: rule_message(t, &label, &x.rule, &x.message),
+                }
+            })
+            .collect()),
+        StoreError::Conflict { field, .. } => {
+            let spec = record_form::owner_of(specs, &field).unwrap_or(&specs[0]);
+            Ok(vec![FieldError {
+                field: spec.name,
+                message: rule_message(t, &label_of(t, spec.name), "unique", ""),
+            }])
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// Reads the posted form into an entity, or the errors that stop it.
+fn read<E: Stored>(t: T, specs: &[Spec], form: &Posted) -> Result<E, Vec<FieldError>> {
+    let doc = record_form::to_json(specs, form).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: e.field,
+                message: t.s(e.key).replace("{field}", &label_of(t, e.field)),
+            })
+            .collect::<Vec<_>>()
+    })?;
+    serde_json::from_value::<E>(doc).map_err(|e| {
+        // Only a hand-made request gets here: every control the form offers parses.
+        vec![FieldError {
+            field: specs[0].name,
+            message: format!("{}: {e}", t.s("form.unreadable")),
+        }]
+    })
+}
+
+async fn save(
+    state: AppState,
+    headers: HeaderMap,
+    caller: Caller,
+    p: HashMap<String, String>,
+    form: Vec<(String, String)>,
+    existing: bool,
+) -> Response {
+    let form = Posted(form);
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
+    let result = async {
+        let place = place(&state, &caller, &p).await?;
+        let slug = &caller.membership.slug;
+        let base = format!("/orgs/{slug}/projects/{}/{}", place.project_id, place.segment);
+        with_entity!(place.segment.as_str(), E => {
+            let id = if existing { Some(record_id(&p, E::NAME)?) } else { None };
+            let errors = match read::<E>(t, place.specs, &form) {
+                Err(errors) => errors,
+                Ok(data) => {
+                    let now = state.clock.now();
+                    let saved = match id {
+                        Some(id) => records::update(&state.store, &caller.actor(), place.scope, id, data, now)
+                            .await
+                            .map(|r| (r.id, "saved")),
+                        None => records::create(&state.store, &caller.actor(), place.scope, data, now)
+                            .await
+                            .map(|r| (r.id, "created")),
+                    };
+                    match saved {
+                        Ok((id, m)) => return Ok(Redirect::to(&format!("{base}/{id}?m={m}")).into_response()),
+                        Err(e) => form_errors(t, place.specs, e)?,
+                    }
+                }
+            };
+            let name = form.0.iter().find(|(k, _)| k == E::TABLE.order).map(|(_, v)| v.clone()).unwrap_or_default();
+            page(&state, &headers, &caller, t, &place, id.map(|id| (id, name)), &values_of_posted(&form), errors, &[], None).await
+        }, else Err(ApiError::NotFound("List".into())))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&headers, &e))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    save(state, headers, caller, p, form, false).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    save(state, headers, caller, p, form, true).await
+}
+
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+) -> Response {
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
+    let result = async {
+        let place = place(&state, &caller, &p).await?;
+        with_entity!(place.segment.as_str(), E => {
+            let id = record_id(&p, E::NAME)?;
+            let rec = records::get::<E>(&state.store, place.scope, id).await?;
+            let doc = serde_json::to_value(&rec.data).unwrap_or_default();
+            let name = doc[E::TABLE.order].as_str().unwrap_or_default().to_owned();
+            let slug = &caller.membership.slug;
+            let link = format!("/orgs/{slug}/projects/{}/{}/{id}", place.project_id, place.segment);
+            let mut chrome = Chrome::new(t, "records.delete_title", true, csrf_of(&headers));
+            chrome.title = format!("{} {name}", t.s("records.delete_title"));
+            let body_key = if place.segment == "services" { "records.delete_service_body" } else { "records.delete_body" };
+            Ok(render(StatusCode::OK, &ConfirmPage {
+                chrome,
+                body: t.s(body_key).to_owned(),
+                action: format!("{link}/delete"),
+                submit: t.s("records.delete").to_owned(),
+                back: link,
+            }))
+        }, else Err(ApiError::NotFound("List".into())))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&headers, &e))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    Path(p): Path<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let place = place(&state, &caller, &p).await?;
+        with_entity!(place.segment.as_str(), E => {
+            let id = record_id(&p, E::NAME)?;
+            records::delete::<E>(&state.store, &caller.actor(), place.scope, id, state.clock.now()).await?;
+            let slug = &caller.membership.slug;
+            Ok(Redirect::to(&format!("/orgs/{slug}/projects/{}/{}?m=deleted", place.project_id, place.segment)).into_response())
+        }, else Err(ApiError::NotFound("List".into())))
+    }
+    .await;
+    result.unwrap_or_else(|e: ApiError| error_page(&headers, &e))
+}
