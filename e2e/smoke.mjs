@@ -8,6 +8,53 @@ import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:net';
+
+// A real SMTP listener (the commands Pactum's client uses), keeping each message.
+const mails = [];
+function smtpSink(port) {
+  const server = createServer((socket) => {
+    let data = null;
+    let buffer = '';
+    socket.write('220 e2e ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      for (;;) {
+        if (data !== null) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          data += buffer.slice(0, end);
+          buffer = buffer.slice(end + 5);
+          // Quoted-printable soft breaks and escapes (RFC 2045 6.7).
+          mails.push(data.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))));
+          data = null;
+          socket.write('250 queued\r\n');
+          continue;
+        }
+        const eol = buffer.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol);
+        buffer = buffer.slice(eol + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO') socket.write('250-e2e\r\n250 8BITMIME\r\n');
+        else if (verb === 'DATA') { data = ''; socket.write('354 go ahead\r\n'); }
+        else if (verb === 'QUIT') { socket.end('221 bye\r\n'); return; }
+        else socket.write('250 ok\r\n');
+      }
+    });
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+async function mailTo(address, marker, timeoutMs = 15000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const m = mails.find((x) => x.includes(address) && x.includes(marker));
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail to ${address} with ${marker}`);
+}
 
 // RFC 6238 with the defaults authenticator apps use: SHA-1, 6 digits, 30 s.
 function totp(base32, unixSeconds) {
@@ -30,6 +77,7 @@ if (!base || !username || !password) {
   console.error('usage: node smoke.mjs URL USERNAME PASSWORD');
   process.exit(2);
 }
+const smtp = process.env.SMTP_PORT ? await smtpSink(Number(process.env.SMTP_PORT)) : null;
 const axeSource = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 const browser = await chromium.launch({
@@ -152,6 +200,18 @@ try {
   await reg.waitForURL(`${base}/orgs/browser-test`, { timeout: 30000 });
   assert.match(await reg.textContent('h1'), /Browser Test B\.V\./);
 
+  // The verification e-mail arrives over SMTP; its link opens a page that confirms.
+  if (smtp) {
+    const mail = await mailTo('e2e@example.org', '/account/verify-email?token=');
+    const link = mail.match(/\/account\/verify-email\?token=[A-Za-z0-9_-]+/)[0];
+    await reg.goto(`${base}${link}`);
+    await audit('verify e-mail', reg);
+    await reg.click('form[action="/account/verify-email"] button[type=submit]');
+    await reg.waitForLoadState();
+    assert.match(await reg.textContent('main'), /confirmed/i);
+    await reg.goto(`${base}/orgs/browser-test`);
+  }
+
   // Two-factor authentication from the account page: scan (here: read) the key, confirm.
   await reg.click('a[href="/account"]');
   await audit('account', reg);
@@ -192,9 +252,73 @@ try {
   await reg.waitForURL(/\/orgs\/browser-test\/projects\/[0-9a-f-]+\?m=created$/);
   assert.match(await reg.textContent('h1'), /Customer portal/);
   await audit('project', reg);
+  const projectUrl = reg.url().split('?')[0];
   await reg.click('a[href$="/services"]');
   assert.match(await reg.textContent('[role=status]'), /Nothing found/);
   await audit('services list', reg);
+
+  // The data map: a service, then a special-category item without an Art. 9(2) condition.
+  await reg.click('a[href$="/services/new"]');
+  await reg.fill('#name', 'Customer database');
+  await reg.selectOption('#hosting_country', 'NL');
+  await audit('new service', reg);
+  await reg.click('main form button[type=submit]');
+  await reg.waitForURL(/\/services\/[0-9a-f-]+\?m=created$/);
+  await reg.goto(`${projectUrl}/data-items/new`);
+  await reg.click('main form button[type=submit]');
+  await reg.waitForSelector('.error-summary');
+  assert.match(await reg.textContent('.error-summary'), /Enter Category/);
+  await audit('new data item with an error', reg);
+  await reg.selectOption('#service_id', { label: 'Customer database' });
+  await reg.fill('#name', 'Health notes');
+  await reg.selectOption('#category', 'special.health');
+  await reg.selectOption('#legal_basis', 'contract');
+  await reg.click('main form button[type=submit]');
+  await reg.waitForURL(/\/data-items\/[0-9a-f-]+\?m=created$/);
+  const gap = 'Special-category data without an Art. 9(2) condition';
+  assert.match(await reg.textContent('.attention'), new RegExp(gap.replace(/[().]/g, '\\$&')));
+  await audit('data item with a gap', reg);
+
+  // The gap is on the dashboard, links to the field, and goes when fixed.
+  await reg.goto(`${base}/orgs/browser-test`);
+  assert.ok((await reg.textContent('.attention-list')).includes(gap), 'the gap is on the dashboard');
+  await audit('dashboard with gaps', reg);
+  await reg.click('.attention-list a[href*="#art9_condition"]');
+  await reg.waitForURL(/#art9_condition$/);
+  await reg.selectOption('#art9_condition', 'explicit_consent');
+  await reg.click('main form button[type=submit]');
+  await reg.waitForURL(/\?m=saved$/);
+  assert.ok(!(await reg.textContent('main')).includes(gap), 'the record no longer shows the gap');
+  await reg.goto(`${base}/orgs/browser-test`);
+  assert.ok(!(await reg.textContent('.attention-list')).includes(gap), 'the gap left the dashboard');
+  // The project page draws the data map.
+  await reg.goto(projectUrl);
+  await audit('project with its data map', reg);
+
+  // As a viewer of another organisation: no edit controls, and posting anyway is refused.
+  await page.goto(`${base}/orgs/practions/settings`);
+  await page.fill('#member_email', 'e2e@example.org');
+  await page.selectOption('#new-role', 'viewer');
+  await page.click('form[action="/orgs/practions/members"] button[type=submit]');
+  await page.waitForURL(/\/orgs\/practions\/settings/);
+  await reg.goto(`${base}/orgs/practions/projects`);
+  await reg.click('main table a');
+  await reg.click('a[href$="/services"]');
+  await reg.click('main table a');
+  const serviceUrl = reg.url().split('?')[0];
+  assert.equal(await reg.locator(`form[action="${new URL(serviceUrl).pathname}"]`).count(), 0, 'no form for a viewer');
+  assert.equal(await reg.locator('a[href$="/delete"]').count(), 0, 'no delete for a viewer');
+  await audit('service as a viewer', reg);
+  const status = await reg.evaluate(async (path) => {
+    const csrf = document.querySelector('input[name=csrf]').value;
+    const r = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, name: 'Taken over' }),
+    });
+    return r.status;
+  }, new URL(serviceUrl).pathname);
+  assert.equal(status, 403, 'posting anyway is refused');
   await visitor.close();
 
   // Signing out ends the session.
@@ -205,11 +329,12 @@ try {
   await page.click('a[href="/password/forgot"]');
   assert.equal(await page.textContent('h1'), 'Wachtwoord vergeten?');
   await audit('forgot password');
-  console.log('browser test: sign-in, overview, registration, two-factor enrolment, sign-in with a code, a new project and sign-out work');
+  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {
   await browser.close();
+  smtp?.close();
 }
 if (problems.length > 0) {
   for (const p of problems) console.error(p);

@@ -580,24 +580,42 @@ fn form_errors(t: T, specs: &[Spec], error: StoreError) -> Result<Vec<FieldError
     }
 }
 
-/// Reads the posted form into an entity, or the errors that stop it.
+/// Reads the posted form into an entity, or the errors that stop it: what the form could
+/// not read, together with the entity's own rules on the rest.
 fn read<E: Stored>(t: T, specs: &[Spec], form: &Posted) -> Result<E, Vec<FieldError>> {
-    let doc = record_form::to_json(specs, form).map_err(|errors| {
-        errors
+    let (doc, input_errors) = record_form::to_json(specs, form);
+    let mut errors: Vec<FieldError> = input_errors
+        .into_iter()
+        .map(|e| FieldError {
+            field: e.field,
+            message: t.s(e.key).replace("{field}", &label_of(t, e.field)),
+        })
+        .collect();
+    let mut entity = match serde_json::from_value::<E>(doc) {
+        Ok(e) => e,
+        Err(e) => {
+            // Only a hand-made request gets here: every control the form offers parses.
+            errors.push(FieldError {
+                field: specs[0].name,
+                message: format!("{}: {e}", t.s("form.unreadable")),
+            });
+            return Err(errors);
+        }
+    };
+    if errors.is_empty() {
+        return Ok(entity);
+    }
+    entity.normalise();
+    if let Err(v) = entity.validate()
+        && let Ok(more) = form_errors(t, specs, StoreError::Invalid(v))
+    {
+        let more: Vec<_> = more
             .into_iter()
-            .map(|e| FieldError {
-                field: e.field,
-                message: t.s(e.key).replace("{field}", &label_of(t, e.field)),
-            })
-            .collect::<Vec<_>>()
-    })?;
-    serde_json::from_value::<E>(doc).map_err(|e| {
-        // Only a hand-made request gets here: every control the form offers parses.
-        vec![FieldError {
-            field: specs[0].name,
-            message: format!("{}: {e}", t.s("form.unreadable")),
-        }]
-    })
+            .filter(|m| !errors.iter().any(|e| e.field == m.field))
+            .collect();
+        errors.extend(more);
+    }
+    Err(errors)
 }
 
 async fn save(

@@ -257,9 +257,10 @@ pub struct InputError {
 pub const EXTRA_SUB_PROCESSOR_ROWS: usize = 2;
 const SUB_FIELDS: [&str; 4] = ["name", "purpose", "country", "transfer_mechanism"];
 
-/// The posted form as the entity's JSON document. Empty optional fields are left out, so
-/// the entity's defaults apply; a required empty text is kept empty so its rule names it.
-pub fn to_json(specs: &[Spec], form: &Posted) -> Result<Value, Vec<InputError>> {
+/// The posted form as the entity's JSON document, and the fields the form could not read.
+/// Empty optional fields are left out, so the entity's defaults apply; a required empty
+/// text is kept empty so its rule names it.
+pub fn to_json(specs: &[Spec], form: &Posted) -> (Value, Vec<InputError>) {
     let mut doc = Map::new();
     let mut errors = Vec::new();
     for spec in specs {
@@ -270,6 +271,14 @@ pub fn to_json(specs: &[Spec], form: &Posted) -> Result<Value, Vec<InputError>> 
                     continue;
                 }
                 Value::String(raw.to_owned())
+            }
+            Input::Ref(_) if raw.is_empty() && spec.required => {
+                // The entity needs an id to parse; the error names the field.
+                errors.push(InputError {
+                    field: spec.name,
+                    key: "form.choose_required",
+                });
+                Value::String(uuid::Uuid::nil().to_string())
             }
             Input::Taxonomy(_) | Input::Ref(_) | Input::Choice(_) => {
                 if raw.is_empty() {
@@ -352,11 +361,7 @@ pub fn to_json(specs: &[Spec], form: &Posted) -> Result<Value, Vec<InputError>> 
         };
         doc.insert(spec.name.to_owned(), value);
     }
-    if errors.is_empty() {
-        Ok(Value::Object(doc))
-    } else {
-        Err(errors)
-    }
+    (Value::Object(doc), errors)
 }
 
 /// One selectable option.
@@ -570,9 +575,9 @@ mod tests {
                 ("sub_processors[1].purpose", ""),
                 ("sub_processors[1].transfer_mechanism", ""),
             ]),
-        )
-        .ok()
-        .unwrap();
+        );
+        assert!(doc.1.is_empty());
+        let doc = doc.0;
         assert_eq!(
             doc,
             serde_json::json!({
@@ -591,12 +596,12 @@ mod tests {
             specs("data-items").unwrap(),
             &posted(&[("retention_amount", "two"), ("sensitivity", "secret")]),
         )
-        .err()
-        .unwrap();
+        .1;
         let fields: Vec<_> = errors.iter().map(|e| (e.field, e.key)).collect();
         assert_eq!(
             fields,
             [
+                ("service_id", "form.choose_required"),
                 ("sensitivity", "form.choose_option"),
                 ("retention_amount", "form.whole_number")
             ]
@@ -613,8 +618,7 @@ mod tests {
                 ("service_ids", "b"),
             ]),
         )
-        .ok()
-        .unwrap();
+        .0;
         assert_eq!(
             doc,
             serde_json::json!({"role": "Support", "external": false, "service_ids": ["a", "b"]})
