@@ -40,8 +40,11 @@ try {
   const project = await page.getAttribute('tbody a', 'href');
   await page.goto(`${base}${project}`);
   await shot('project');
+  await page.locator('.flow').screenshot({ path: `${out}/data-flow.png` });
   await page.goto(`${base}${project}/data-items`);
   await shot('data-items');
+  await page.click('tbody a');
+  await page.screenshot({ path: `${out}/data-item.png`, fullPage: true });
   await page.goto(`${base}/orgs/practions/audit`);
   await shot('audit-log');
   await page.goto(`${base}/account`);

@@ -6,6 +6,7 @@ pub mod account;
 pub mod assets;
 pub mod attention;
 pub mod audit;
+pub mod flow;
 pub mod forgot;
 pub mod format;
 pub mod i18n;

@@ -34,7 +34,8 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 23] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 24] = [
+    ("flow.html", include_str!("../../templates/flow.html")),
     (
         "attention.html",
         include_str!("../../templates/attention.html"),

@@ -236,6 +236,7 @@ struct ProjectPage {
     description: Option<String>,
     counts: Vec<Count>,
     attention: Vec<crate::ui::attention::RuleView>,
+    flow: crate::ui::flow::Flow,
 }
 
 fn project_scope(caller: &Caller, id: &str) -> Result<Scope, ApiError> {
@@ -292,10 +293,20 @@ pub async fn show(
             crate::ui::attention::SAMPLE,
         )
         .await?;
-        Ok::<_, ApiError>((pid, project, counts, gaps))
+        let all = ListQuery {
+            limit: records::MAX_PAGE,
+            ..ListQuery::default()
+        };
+        let services = records::list::<Service>(&state.store, scope, &all)
+            .await?
+            .items;
+        let transfers = records::list::<Transfer>(&state.store, scope, &all)
+            .await?
+            .items;
+        Ok::<_, ApiError>((pid, project, counts, gaps, services, transfers))
     }
     .await;
-    let (pid, project, counts, gaps) = match result {
+    let (pid, project, counts, gaps, services, transfers) = match result {
         Ok(r) => r,
         Err(e) => return error_page(&headers, &e),
     };
@@ -310,6 +321,12 @@ pub async fn show(
         description: project.data.description,
         counts,
         attention: crate::ui::attention::rules(t, &caller.membership.slug, gaps),
+        flow: crate::ui::flow::layout(
+            t,
+            &format!("/orgs/{}/projects/{pid}", caller.membership.slug),
+            &services,
+            &transfers,
+        ),
     };
     render(StatusCode::OK, &page)
 }

@@ -174,6 +174,48 @@ async fn data_map_records_are_kept_through_forms(db: TestDb) {
             .contains(&link)
     );
 
+    // A transfer to a third country without a mechanism: saved, drawn on the project's
+    // data-flow diagram as a marked arrow that links to it.
+    let tr = owner
+        .post(
+            &app,
+            &format!("{project}/transfers"),
+            &[
+                ("csrf", &csrf),
+                ("service_id", &service_id),
+                ("recipient", "Call centre"),
+                ("country", "IN"),
+            ],
+        )
+        .await;
+    assert_eq!(tr.status, StatusCode::SEE_OTHER, "{}", tr.html);
+    let transfer_url = tr.location().split('?').next().unwrap().to_owned();
+    let overview = owner.get(&app, &project).await;
+    assert!(overview.html.contains("Data flows"));
+    let svg = overview
+        .html
+        .split("<svg")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    assert!(
+        svg.contains(&format!(
+            "<a href=\"{transfer_url}\" class=\"flow-edge flow-edge--gap\""
+        )),
+        "{svg}"
+    );
+    assert!(svg.contains("IN · no mechanism"));
+    assert!(svg.contains(&format!("<a href=\"{project}/services/{service_id}\"")));
+    assert!(svg.contains("Call centre"));
+    assert!(svg.contains("India · third country"));
+    assert!(
+        overview
+            .html
+            .contains("Transfer to a third country without a transfer mechanism")
+    );
+
     // The list links the record; deleting asks first.
     let list = owner.get(&app, &format!("{project}/data-items")).await;
     assert!(list.html.contains(&format!("href=\"{item_url}\"")));
