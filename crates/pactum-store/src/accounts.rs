@@ -747,6 +747,8 @@ pub struct Membership {
     pub legal_name: String,
     pub role: MemberRole,
     pub require_two_factor: bool,
+    /// The organisation's IANA time zone, in which its pages show times.
+    pub timezone: String,
 }
 
 fn membership_from(r: &AnyRow) -> Result<Membership> {
@@ -756,12 +758,13 @@ fn membership_from(r: &AnyRow) -> Result<Membership> {
         legal_name: row::text(r, "legal_name")?,
         role: enum_from(row::text(r, "role")?, "members.role")?,
         require_two_factor: row::boolean(r, "require_two_factor")?,
+        timezone: row::text(r, "timezone")?,
     })
 }
 
 pub async fn memberships(store: &Store, user: Uuid) -> Result<Vec<Membership>> {
     let rows = q(
-        "SELECT o.id AS org_id, o.slug, o.legal_name, m.role, o.require_two_factor \
+        "SELECT o.id AS org_id, o.slug, o.legal_name, m.role, o.require_two_factor, o.timezone \
          FROM members m JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.slug",
         vec![user.into()],
     )
@@ -775,7 +778,7 @@ pub async fn memberships(store: &Store, user: Uuid) -> Result<Vec<Membership>> {
 /// a member or the organisation does not exist, which callers answer alike.
 pub async fn membership(store: &Store, user: Uuid, slug: &str) -> Result<Option<Membership>> {
     let r = q(
-        "SELECT o.id AS org_id, o.slug, o.legal_name, m.role, o.require_two_factor \
+        "SELECT o.id AS org_id, o.slug, o.legal_name, m.role, o.require_two_factor, o.timezone \
          FROM members m JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 AND o.slug = $2",
         vec![user.into(), slug.into()],
     )

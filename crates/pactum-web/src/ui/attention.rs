@@ -93,7 +93,7 @@ pub struct ChangeView {
     pub when_iso: String,
 }
 
-pub fn changes(t: T, slug: &str, list: Vec<Change>) -> Vec<ChangeView> {
+pub fn changes(t: T, slug: &str, zone: &str, list: Vec<Change>) -> Vec<ChangeView> {
     list.into_iter()
         .map(|c| ChangeView {
             href: format!(
@@ -111,7 +111,7 @@ pub fn changes(t: T, slug: &str, list: Vec<Change>) -> Vec<ChangeView> {
                     "recent.changed"
                 })
                 .to_owned(),
-            when: format::date_time(t.0, c.at),
+            when: format::date_time_in(t.0, zone, c.at),
             when_iso: pactum_domain::timestamp::format(c.at),
         })
         .collect()

@@ -145,7 +145,7 @@ pub async fn show(
         rows: events
             .iter()
             .map(|e| AuditRow {
-                when: crate::ui::format::date_time(t.0, e.at),
+                when: crate::ui::format::date_time_in(t.0, &caller.membership.timezone, e.at),
                 iso: timestamp::format(e.at),
                 who: e
                     .user_id

@@ -1,6 +1,8 @@
 //! Dates and times as people write them: "5 maart 2025, 15.30 uur" in Dutch (NL Design
-//! System text guidance), "5 March 2025, 3:30pm" in English (GOV.UK style). Shown in UTC
-//! with the zone named, until organisations' time zones reach the pages.
+//! System text guidance), "5 March 2025, 3:30pm" in English (GOV.UK style). Organisation
+//! pages show the organisation's time zone (IANA, from the tz database compiled in, so a
+//! host without tzdata shows the same); pages of one's own account show UTC. The zone's
+//! abbreviation is named after the time.
 
 use pactum_domain::organisation::Language;
 use time::OffsetDateTime;
@@ -68,6 +70,36 @@ pub fn date_time(language: Language, t: OffsetDateTime) -> String {
     format!("{}, {} UTC", date(language, t), time_of_day(language, t))
 }
 
+/// A moment as the wall clock of `zone` shows it, with the zone's abbreviation ("CET",
+/// "CEST"), or its offset where the database has no letters for it. An unknown zone
+/// falls back to UTC.
+pub fn date_time_in(language: Language, zone: &str, t: OffsetDateTime) -> String {
+    let Ok(tz) = jiff::tz::TimeZone::get(zone) else {
+        return date_time(language, t);
+    };
+    let Ok(ts) = jiff::Timestamp::from_second(t.unix_timestamp()) else {
+        return date_time(language, t);
+    };
+    let info = tz.to_offset_info(ts);
+    let seconds = info.offset().seconds();
+    let Ok(local) = time::UtcOffset::from_whole_seconds(seconds).map(|o| t.to_offset(o)) else {
+        return date_time(language, t);
+    };
+    let abbreviation = info.abbreviation();
+    let name = if abbreviation.chars().all(|c| c.is_ascii_alphabetic()) {
+        abbreviation.to_owned()
+    } else {
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let m = seconds.abs() / 60;
+        format!("UTC{sign}{}:{:02}", m / 60, m % 60)
+    };
+    format!(
+        "{}, {} {name}",
+        date(language, local),
+        time_of_day(language, local)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -89,6 +121,34 @@ mod tests {
         assert_eq!(
             time_of_day(Language::En, datetime!(2026-11-23 12:00 UTC)),
             "12pm"
+        );
+    }
+
+    #[test]
+    fn organisation_time_zones_follow_daylight_saving() {
+        // Winter and summer time in Amsterdam; the clocks went forward on 30 March 2025.
+        let winter = datetime!(2025-03-05 15:30 UTC);
+        assert_eq!(
+            date_time_in(Language::Nl, "Europe/Amsterdam", winter),
+            "5 maart 2025, 16.30 uur CET"
+        );
+        let summer = datetime!(2025-03-30 01:30 UTC);
+        assert_eq!(
+            date_time_in(Language::En, "Europe/Amsterdam", summer),
+            "30 March 2025, 3:30am CEST"
+        );
+        // The day changes with the zone.
+        assert_eq!(
+            date_time_in(
+                Language::En,
+                "America/New_York",
+                datetime!(2025-01-01 03:00 UTC)
+            ),
+            "31 December 2024, 10pm EST"
+        );
+        assert_eq!(
+            date_time_in(Language::En, "No/Such_Zone", winter),
+            "5 March 2025, 3:30pm UTC"
         );
     }
 }

@@ -512,7 +512,7 @@ pub async fn dashboard(
         require_two_factor: caller.membership.require_two_factor,
         counts,
         attention: crate::ui::attention::rules(t, &slug, gaps),
-        recent: crate::ui::attention::changes(t, &slug, recent),
+        recent: crate::ui::attention::changes(t, &slug, &caller.membership.timezone, recent),
     };
     render(StatusCode::OK, &page)
 }

@@ -358,6 +358,7 @@ async fn rows_of<E: Stored>(
     mut query: ListQuery,
     descending: bool,
     language: pactum_domain::organisation::Language,
+    zone: &str,
 ) -> Result<(Vec<Row>, i64), ApiError> {
     let order = E::TABLE.order;
     query.sort = Some(if descending {
@@ -379,7 +380,7 @@ async fn rows_of<E: Stored>(
             Row {
                 id: r.id.to_string(),
                 name,
-                detail: crate::ui::format::date_time(language, r.updated_at),
+                detail: crate::ui::format::date_time_in(language, zone, r.updated_at),
                 when_iso: timestamp::format(r.updated_at),
             }
         })
@@ -421,21 +422,103 @@ pub async fn records_list(
         };
         let (rows, total) = match collection.as_str() {
             "processing-activities" => {
-                rows_of::<ProcessingActivity>(&state, scope, query, descending, t.0).await?
+                rows_of::<ProcessingActivity>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
             }
-            "services" => rows_of::<Service>(&state, scope, query, descending, t.0).await?,
-            "data-items" => rows_of::<DataItem>(&state, scope, query, descending, t.0).await?,
-            "data-users" => rows_of::<DataUser>(&state, scope, query, descending, t.0).await?,
-            "transfers" => rows_of::<Transfer>(&state, scope, query, descending, t.0).await?,
-            "vendors" => rows_of::<Vendor>(&state, scope, query, descending, t.0).await?,
+            "services" => {
+                rows_of::<Service>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
+            }
+            "data-items" => {
+                rows_of::<DataItem>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
+            }
+            "data-users" => {
+                rows_of::<DataUser>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
+            }
+            "transfers" => {
+                rows_of::<Transfer>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
+            }
+            "vendors" => {
+                rows_of::<Vendor>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
+            }
             "security-measures" => {
-                rows_of::<SecurityMeasure>(&state, scope, query, descending, t.0).await?
+                rows_of::<SecurityMeasure>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
             }
             "device-groups" => {
-                rows_of::<DeviceGroup>(&state, scope, query, descending, t.0).await?
+                rows_of::<DeviceGroup>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
             }
             "backup-strategies" => {
-                rows_of::<BackupStrategy>(&state, scope, query, descending, t.0).await?
+                rows_of::<BackupStrategy>(
+                    &state,
+                    scope,
+                    query,
+                    descending,
+                    t.0,
+                    &caller.membership.timezone,
+                )
+                .await?
             }
             _ => return Err(ApiError::NotFound("List".into())),
         };

@@ -94,7 +94,7 @@ async fn page(
                 scope_key: format!("scope.{}", tk.scope.as_str()),
                 last_used: tk
                     .last_used_at
-                    .map(|l| crate::ui::format::date_time(t.0, l))
+                    .map(|l| crate::ui::format::date_time_in(t.0, &caller.membership.timezone, l))
                     .unwrap_or_else(|| t.s("tokens.never").to_owned()),
             })
             .collect(),

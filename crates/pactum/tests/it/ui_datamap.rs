@@ -150,6 +150,12 @@ async fn data_map_records_are_kept_through_forms(db: TestDb) {
     assert!(dashboard.html.contains(&link), "the gap links to its field");
     assert!(dashboard.html.contains("Session notes"));
     assert!(dashboard.html.contains("Recent changes"));
+    // Times on organisation pages are in the organisation's zone (Europe/Amsterdam).
+    assert!(
+        dashboard.html.contains(" CET</time>") || dashboard.html.contains(" CEST</time>"),
+        "{}",
+        dashboard.html
+    );
 
     // A domain rule broken: the message is shown next to the field in the reader's words.
     let mut wrong = item.clone();
