@@ -9,15 +9,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pactum_domain::access::Permission;
-use pactum_domain::datamap::backup_strategy::BackupStrategy;
-use pactum_domain::datamap::data_item::DataItem;
-use pactum_domain::datamap::data_user::DataUser;
-use pactum_domain::datamap::device_group::DeviceGroup;
-use pactum_domain::datamap::processing_activity::ProcessingActivity;
-use pactum_domain::datamap::security_measure::SecurityMeasure;
-use pactum_domain::datamap::service::Service;
-use pactum_domain::datamap::transfer::Transfer;
-use pactum_domain::datamap::vendor::Vendor;
 use pactum_domain::entity::Entity;
 use pactum_domain::gaps::Gap;
 use pactum_domain::project::Project;
@@ -38,43 +29,44 @@ use crate::ui::record_form::{
 };
 
 /// Runs `$body` with `$E` bound to the entity type of a collection's URL segment.
+#[macro_export]
 macro_rules! with_entity {
     ($segment:expr, $E:ident => $body:expr, else $none:expr) => {
         match $segment {
             "processing-activities" => {
-                type $E = ProcessingActivity;
+                type $E = pactum_domain::datamap::processing_activity::ProcessingActivity;
                 $body
             }
             "services" => {
-                type $E = Service;
+                type $E = pactum_domain::datamap::service::Service;
                 $body
             }
             "data-items" => {
-                type $E = DataItem;
+                type $E = pactum_domain::datamap::data_item::DataItem;
                 $body
             }
             "data-users" => {
-                type $E = DataUser;
+                type $E = pactum_domain::datamap::data_user::DataUser;
                 $body
             }
             "transfers" => {
-                type $E = Transfer;
+                type $E = pactum_domain::datamap::transfer::Transfer;
                 $body
             }
             "vendors" => {
-                type $E = Vendor;
+                type $E = pactum_domain::datamap::vendor::Vendor;
                 $body
             }
             "security-measures" => {
-                type $E = SecurityMeasure;
+                type $E = pactum_domain::datamap::security_measure::SecurityMeasure;
                 $body
             }
             "device-groups" => {
-                type $E = DeviceGroup;
+                type $E = pactum_domain::datamap::device_group::DeviceGroup;
                 $body
             }
             "backup-strategies" => {
-                type $E = BackupStrategy;
+                type $E = pactum_domain::datamap::backup_strategy::BackupStrategy;
                 $body
             }
             _ => $none,
@@ -278,13 +270,21 @@ async fn build_fields(
                 field.kind = "checks";
                 field.options = options(taxonomy_options(tax, t.0));
             }
-            Input::Ref(segment) => {
-                field.kind = "select";
-                field.options = options(choices(state, scope, segment).await?);
-            }
-            Input::Refs(segment) => {
-                field.kind = "checks";
-                field.options = options(choices(state, scope, segment).await?);
+            Input::Ref(segment) | Input::Refs(segment) => {
+                field.kind = if matches!(spec.input, Input::Ref(_)) {
+                    "select"
+                } else {
+                    "checks"
+                };
+                let mut list = choices(state, scope, segment).await?;
+                // A link beyond the offered choices stays offered (and checked), so saving
+                // the form never drops it.
+                for id in &current {
+                    if !list.iter().any(|(k, _)| k == id) {
+                        list.push((id.clone(), id.clone()));
+                    }
+                }
+                field.options = options(list);
             }
             Input::Lines => {
                 field.kind = "text";
