@@ -17,7 +17,7 @@ use crate::database::Store;
 use crate::error::Result;
 use crate::records::{self, ListQuery, MAX_PAGE};
 use crate::row;
-use crate::schema::Stored;
+use crate::schema::{Stored, data_map};
 use crate::scope::{OrgId, ProjectId, Scope};
 use crate::sql::{Sql, q};
 
@@ -43,90 +43,121 @@ pub struct RuleGaps {
     pub records: Vec<GapRecord>,
 }
 
-/// Where each rule can occur: the tables of the entities that report it.
-fn tables_for(rule: GapRule) -> Vec<(&'static str, &'static str, &'static [GapRule])> {
-    fn entry<E: Stored>() -> (&'static str, &'static str, &'static [GapRule]) {
-        (E::TABLE.name, E::TABLE.order, E::GAP_RULES)
-    }
-    [
-        entry::<ProcessingActivity>(),
-        entry::<Service>(),
-        entry::<DataItem>(),
-        entry::<DataUser>(),
-        entry::<Transfer>(),
-        entry::<Vendor>(),
-        entry::<SecurityMeasure>(),
-        entry::<DeviceGroup>(),
-        entry::<BackupStrategy>(),
-    ]
-    .into_iter()
-    .filter(|(_, _, rules)| rules.contains(&rule))
-    .collect()
-}
-
 /// What needs attention in an organisation, or in one of its projects: per rule, most
 /// severe first, the number of records and up to `sample` of them (latest change first).
-/// Rules without gaps are left out.
+/// Rules without gaps are left out. Two queries whatever the size of the data map: the
+/// counts (grouped by the stored gap list, which takes few distinct values) and the samples
+/// (each table's newest per rule, through the partial `gaps` indexes).
 pub async fn attention(
     store: &Store,
     org: OrgId,
     project: Option<ProjectId>,
     sample: u32,
 ) -> Result<Vec<RuleGaps>> {
-    let mut out = Vec::new();
-    let mut rules = GapRule::ALL.to_vec();
-    rules.sort_by_key(|r| (r.severity(), *r));
-    for rule in rules {
-        let mut count = 0;
-        let mut found: Vec<(String, GapRecord)> = Vec::new();
-        for (table, name_col, _) in tables_for(rule) {
-            let collection = table;
-            let mut sql = Sql::new(format!(
-                "SELECT t.id, t.project_id, t.{name_col} AS name, t.gaps, t.updated_at, \
-                 p.name AS project_name, COUNT(*) OVER () AS n \
-                 FROM {table} t JOIN projects p ON p.id = t.project_id \
-                 WHERE t.org_id = "
-            ));
-            let a = sql.arg(org.0);
-            sql.push(&a);
-            if let Some(p) = project {
-                let a = sql.arg(p.0);
-                sql.push(&format!(" AND t.project_id = {a}"));
-            }
-            // Rule keys are never a prefix of one another, so `:key` finds exactly it.
-            let a = sql.arg(format!("%:{}%", rule.key()));
-            sql.push(&format!(
-                " AND t.gaps IS NOT NULL AND t.gaps LIKE {a} ORDER BY t.updated_at DESC, t.id LIMIT {sample}"
-            ));
-            let rows = sql.query().fetch_all(store.pool()).await?;
-            if let Some(first) = rows.first() {
-                count += row::int(first, "n")?;
-            }
-            for r in rows {
-                found.push((
-                    row::text(&r, "updated_at")?,
-                    GapRecord {
-                        collection,
-                        id: row::uuid(&r, "id")?,
-                        project_id: row::uuid(&r, "project_id")?,
-                        project_name: row::text(&r, "project_name")?,
-                        name: row::opt_text(&r, "name")?.unwrap_or_default(),
-                        gaps: gaps::decode(&row::opt_text(&r, "gaps")?.unwrap_or_default()),
-                    },
-                ));
-            }
-        }
-        if count > 0 {
-            found.sort_by(|a, b| b.0.cmp(&a.0));
-            found.truncate(sample as usize);
-            out.push(RuleGaps {
-                rule,
-                count,
-                records: found.into_iter().map(|(_, r)| r).collect(),
-            });
+    let map = data_map();
+    let with_rules: Vec<_> = map.iter().filter(|m| !m.gap_rules.is_empty()).collect();
+
+    let mut sql = Sql::new("");
+    let org_arg = sql.arg(org.0);
+    let project_filter = match project {
+        Some(p) => format!(" AND t.project_id = {}", sql.arg(p.0)),
+        None => String::new(),
+    };
+    let parts: Vec<String> = with_rules
+        .iter()
+        .map(|m| {
+            format!(
+                "SELECT t.gaps, COUNT(*) AS n FROM {} t WHERE t.org_id = {org_arg}{project_filter} \
+                 AND t.gaps IS NOT NULL GROUP BY t.gaps",
+                m.table.name
+            )
+        })
+        .collect();
+    sql.push(&parts.join(" UNION ALL "));
+    let mut counts: std::collections::HashMap<GapRule, i64> = Default::default();
+    for r in sql.query().fetch_all(store.pool()).await? {
+        let n = row::int(&r, "n")?;
+        let mut rules: Vec<GapRule> = gaps::decode(&row::opt_text(&r, "gaps")?.unwrap_or_default())
+            .into_iter()
+            .map(|g| g.rule)
+            .collect();
+        // A record counts once per rule, however many of its fields the rule concerns.
+        rules.sort();
+        rules.dedup();
+        for rule in rules {
+            *counts.entry(rule).or_default() += n;
         }
     }
-    Ok(out)
+    if counts.is_empty() {
+        return Ok(Vec::new());
+    }
+
+    let mut sql = Sql::new("");
+    let org_arg = sql.arg(org.0);
+    let project_filter = match project {
+        Some(p) => format!(" AND t.project_id = {}", sql.arg(p.0)),
+        None => String::new(),
+    };
+    let mut parts = Vec::new();
+    for m in &with_rules {
+        for rule in m.gap_rules.iter().filter(|r| counts.contains_key(r)) {
+            // Rule keys are never a prefix of one another, so `:key` finds exactly it; they
+            // are identifiers of the code, never input.
+            parts.push(format!(
+                "SELECT * FROM (SELECT '{rule}' AS rule, '{collection}' AS collection, t.id, \
+                 t.project_id, t.{name} AS name, t.gaps, t.updated_at, p.name AS project_name \
+                 FROM {table} t JOIN projects p ON p.id = t.project_id \
+                 WHERE t.org_id = {org_arg}{project_filter} AND t.gaps IS NOT NULL \
+                 AND t.gaps LIKE '%:{rule}%' ORDER BY t.updated_at DESC, t.id LIMIT {sample}) s{i}",
+                rule = rule.key(),
+                collection = m.collection,
+                name = m.table.order,
+                table = m.table.name,
+                i = parts.len(),
+            ));
+        }
+    }
+    sql.push(&parts.join(" UNION ALL "));
+    let mut found: std::collections::HashMap<GapRule, Vec<(String, GapRecord)>> =
+        Default::default();
+    for r in sql.query().fetch_all(store.pool()).await? {
+        let key = row::text(&r, "rule")?;
+        let Some(rule) = GapRule::from_key(&key) else {
+            continue;
+        };
+        let collection = with_rules
+            .iter()
+            .map(|m| m.collection)
+            .find(|c| *c == row::text(&r, "collection").unwrap_or_default())
+            .unwrap_or_default();
+        found.entry(rule).or_default().push((
+            row::text(&r, "updated_at")?,
+            GapRecord {
+                collection,
+                id: row::uuid(&r, "id")?,
+                project_id: row::uuid(&r, "project_id")?,
+                project_name: row::text(&r, "project_name")?,
+                name: row::opt_text(&r, "name")?.unwrap_or_default(),
+                gaps: gaps::decode(&row::opt_text(&r, "gaps")?.unwrap_or_default()),
+            },
+        ));
+    }
+
+    let mut rules: Vec<GapRule> = counts.keys().copied().collect();
+    rules.sort_by_key(|r| (r.severity(), *r));
+    Ok(rules
+        .into_iter()
+        .map(|rule| {
+            let mut records = found.remove(&rule).unwrap_or_default();
+            records.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+            records.truncate(sample as usize);
+            RuleGaps {
+                rule,
+                count: counts[&rule],
+                records: records.into_iter().map(|(_, r)| r).collect(),
+            }
+        })
+        .collect())
 }
 
 /// The gaps stored with one record.
@@ -172,6 +203,7 @@ pub async fn refresh_if_stale(store: &Store) -> Result<bool> {
             OrgId(row::uuid(&p, "org_id")?),
             ProjectId(row::uuid(&p, "id")?),
         );
+        // One line per collection of `schema::data_map`: the refresh needs each type.
         refresh::<ProcessingActivity>(store, scope).await?;
         refresh::<Service>(store, scope).await?;
         refresh::<DataItem>(store, scope).await?;

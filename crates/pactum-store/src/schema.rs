@@ -354,3 +354,39 @@ pub const PROJECT_TABLES_IN_DEPENDENCY_ORDER: &[&str] = &[
     "transfers",
     "processing_activities",
 ];
+
+/// One collection of a project's data map, as the cross-collection queries need it.
+#[derive(Debug, Clone, Copy)]
+pub struct MapTable {
+    pub table: &'static Table,
+    /// The collection's name, e.g. `data_items`.
+    pub collection: &'static str,
+    /// The gap rules its records can report.
+    pub gap_rules: &'static [pactum_domain::gaps::GapRule],
+}
+
+impl MapTable {
+    fn of<E: Stored>() -> Self {
+        MapTable {
+            table: E::TABLE,
+            collection: E::COLLECTION,
+            gap_rules: E::GAP_RULES,
+        }
+    }
+}
+
+/// The nine collections of the data map, in the order the pages list them. The one list
+/// every query across the data map (counts, gaps, recent changes) reads.
+pub fn data_map() -> [MapTable; 9] {
+    [
+        MapTable::of::<ProcessingActivity>(),
+        MapTable::of::<Service>(),
+        MapTable::of::<DataItem>(),
+        MapTable::of::<DataUser>(),
+        MapTable::of::<Transfer>(),
+        MapTable::of::<Vendor>(),
+        MapTable::of::<SecurityMeasure>(),
+        MapTable::of::<DeviceGroup>(),
+        MapTable::of::<BackupStrategy>(),
+    ]
+}

@@ -80,6 +80,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("DELETE", "/api/v1/orgs/{org}", Rule::Org(Own)),
     ("GET", "/api/v1/orgs/{org}/export", Rule::Org(Export)),
     ("GET", "/api/v1/orgs/{org}/audit", Rule::Org(Audit)),
+    ("GET", "/api/v1/orgs/{org}/gaps", Rule::Org(Read)),
     ("GET", "/api/v1/orgs/{org}/members", Rule::Org(Read)),
     ("POST", "/api/v1/orgs/{org}/members", Rule::Org(Manage)),
     ("GET", "/api/v1/orgs/{org}/members/{id}", Rule::Org(Read)),

@@ -226,6 +226,11 @@ pub fn document() -> OpenApi {
         add::<CodeBody>(&mut schemas);
         add::<BackupCodes>(&mut schemas);
         add::<pactum_store::audit::AuditEvent>(&mut schemas);
+        add::<crate::api::gaps::RuleGaps>(&mut schemas);
+        add::<crate::api::gaps::GapRecord>(&mut schemas);
+        add::<pactum_domain::gaps::Gap>(&mut schemas);
+        add::<pactum_domain::gaps::GapRule>(&mut schemas);
+        add::<pactum_domain::gaps::Severity>(&mut schemas);
         add::<pactum_store::accounts::Consent>(&mut schemas);
     }
 
@@ -480,6 +485,14 @@ pub fn document() -> OpenApi {
             "audit",
             None,
             ("200", ok("Events.", array_of("AuditEvent"))),
+        ),
+        fixed(
+            "/orgs/{org}/gaps",
+            HttpMethod::Get,
+            "What needs attention: per gap rule (most severe first) the GDPR article, severity, number of records and the most recently changed of them. Filters: project_id, limit (records per rule, 0 to 200, default 20)",
+            "gaps",
+            None,
+            ("200", ok("Rules with gaps.", array_of("RuleGaps"))),
         ),
         fixed(
             "/auth/form",

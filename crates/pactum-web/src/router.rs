@@ -17,7 +17,7 @@ use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
 use crate::api::{
-    account, audit, export, grant, health, members, organisation, records, taxonomies, tokens,
+    account, audit, export, gaps, grant, health, members, organisation, records, taxonomies, tokens,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -139,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/tokens", get(tokens::list).post(tokens::create))
         .route("/orgs/{org}/tokens/{id}", delete(tokens::revoke))
         .route("/orgs/{org}/audit", get(audit::list))
+        .route("/orgs/{org}/gaps", get(gaps::list))
         .route("/auth/form", get(account::form))
         .route("/auth/register", post(account::register))
         .route("/auth/login", post(account::login))

@@ -126,7 +126,7 @@ pub async fn show(
         )
     };
     let page = AuditPage {
-        chrome: Chrome::new(t, "audit.title", true, csrf_of(&headers)),
+        chrome: Chrome::new(t, "audit.title", true, csrf_of(&headers)).in_org(&caller, "audit"),
         org_name: caller.membership.legal_name.clone(),
         slug: slug.clone(),
         actions: ACTIONS.iter().map(|a| (*a).to_owned()).collect(),

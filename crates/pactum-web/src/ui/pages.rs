@@ -9,19 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use pactum_crypto::secret;
 use pactum_domain::access::role_name;
-use pactum_domain::datamap::backup_strategy::BackupStrategy;
-use pactum_domain::datamap::data_item::DataItem;
-use pactum_domain::datamap::data_user::DataUser;
-use pactum_domain::datamap::device_group::DeviceGroup;
-use pactum_domain::datamap::processing_activity::ProcessingActivity;
-use pactum_domain::datamap::security_measure::SecurityMeasure;
-use pactum_domain::datamap::service::Service;
-use pactum_domain::datamap::transfer::Transfer;
-use pactum_domain::datamap::vendor::Vendor;
-use pactum_domain::project::Project;
 use pactum_store::accounts;
-use pactum_store::records;
-use pactum_store::schema::Stored;
 use pactum_store::sessions;
 use serde::Deserialize;
 
@@ -92,9 +80,45 @@ pub struct Chrome {
     /// The CSRF token the page's forms send back.
     pub csrf: String,
     pub has_errors: bool,
+    /// The organisation's own navigation, on every page inside it.
+    pub org: Option<OrgNav>,
+}
+
+/// The sections of an organisation, shown as a second navigation bar.
+pub struct OrgNav {
+    pub slug: String,
+    pub name: String,
+    /// The section the page belongs to (marked `aria-current`).
+    pub current: &'static str,
+    /// `(section, catalogue key, path below /orgs/{slug})`, only those the caller may open.
+    pub sections: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 impl Chrome {
+    /// Marks the page as part of the caller's organisation, in `section` (`overview`,
+    /// `projects`, `settings`, `tokens`, `audit`).
+    pub(crate) fn in_org(mut self, caller: &crate::access::Caller, section: &'static str) -> Self {
+        let mut sections = vec![
+            ("overview", "nav.overview", ""),
+            ("projects", "nav.projects", "/projects"),
+            ("settings", "nav.settings", "/settings"),
+            ("tokens", "nav.tokens", "/tokens"),
+        ];
+        if caller
+            .require(pactum_domain::access::Permission::Audit)
+            .is_ok()
+        {
+            sections.push(("audit", "audit.title", "/audit"));
+        }
+        self.org = Some(OrgNav {
+            slug: caller.membership.slug.clone(),
+            name: caller.membership.legal_name.clone(),
+            current: section,
+            sections,
+        });
+        self
+    }
+
     pub(crate) fn new(t: T, title_key: &str, signed_in: bool, csrf: String) -> Self {
         Self {
             t,
@@ -104,6 +128,7 @@ impl Chrome {
             signed_in,
             csrf,
             has_errors: false,
+            org: None,
         }
     }
 }
@@ -448,19 +473,10 @@ pub struct Count {
 struct DashboardPage {
     chrome: Chrome,
     legal_name: String,
-    slug: String,
-    can_audit: bool,
     require_two_factor: bool,
     counts: Vec<Count>,
     attention: Vec<crate::ui::attention::RuleView>,
     recent: Vec<crate::ui::attention::ChangeView>,
-}
-
-async fn count<E: Stored>(state: &AppState, caller: &Caller) -> Result<Count, ApiError> {
-    Ok(Count {
-        count: records::count_in_org::<E>(&state.store, caller.org_id()).await?,
-        label_key: format!("collection.{}", E::COLLECTION),
-    })
 }
 
 /// An organisation's overview.
@@ -469,21 +485,18 @@ pub async fn dashboard(
     headers: HeaderMap,
     caller: Caller,
 ) -> Response {
-    let counts = async {
-        Ok::<_, ApiError>(vec![
-            count::<Project>(&state, &caller).await?,
-            count::<ProcessingActivity>(&state, &caller).await?,
-            count::<Service>(&state, &caller).await?,
-            count::<DataItem>(&state, &caller).await?,
-            count::<DataUser>(&state, &caller).await?,
-            count::<Transfer>(&state, &caller).await?,
-            count::<Vendor>(&state, &caller).await?,
-            count::<SecurityMeasure>(&state, &caller).await?,
-            count::<DeviceGroup>(&state, &caller).await?,
-            count::<BackupStrategy>(&state, &caller).await?,
-        ])
-    }
-    .await;
+    let counts = pactum_store::activity::counts(&state.store, caller.org_id(), None)
+        .await
+        .map_err(ApiError::from)
+        .map(|counts| {
+            counts
+                .into_iter()
+                .map(|(collection, count)| Count {
+                    count,
+                    label_key: format!("collection.{collection}"),
+                })
+                .collect::<Vec<_>>()
+        });
     let more = async {
         let gaps = pactum_store::gaps::attention(
             &state.store,
@@ -503,12 +516,9 @@ pub async fn dashboard(
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let slug = caller.membership.slug.clone();
     let page = DashboardPage {
-        chrome: Chrome::new(t, "dashboard.title", true, csrf_of(&headers)),
+        chrome: Chrome::new(t, "dashboard.title", true, csrf_of(&headers))
+            .in_org(&caller, "overview"),
         legal_name: caller.membership.legal_name.clone(),
-        slug: caller.membership.slug.clone(),
-        can_audit: caller
-            .require(pactum_domain::access::Permission::Audit)
-            .is_ok(),
         require_two_factor: caller.membership.require_two_factor,
         counts,
         attention: crate::ui::attention::rules(t, &slug, gaps),

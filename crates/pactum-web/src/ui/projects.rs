@@ -8,15 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pactum_domain::access::Permission;
-use pactum_domain::datamap::backup_strategy::BackupStrategy;
-use pactum_domain::datamap::data_item::DataItem;
-use pactum_domain::datamap::data_user::DataUser;
-use pactum_domain::datamap::device_group::DeviceGroup;
-use pactum_domain::datamap::processing_activity::ProcessingActivity;
-use pactum_domain::datamap::security_measure::SecurityMeasure;
 use pactum_domain::datamap::service::Service;
 use pactum_domain::datamap::transfer::Transfer;
-use pactum_domain::datamap::vendor::Vendor;
 use pactum_domain::project::Project;
 use pactum_domain::timestamp;
 use pactum_store::records::{self, ListQuery};
@@ -71,7 +64,8 @@ pub async fn list(
             Err(e) => return error_page(&headers, &e.into()),
         };
     let page = ProjectsPage {
-        chrome: Chrome::new(t, "projects.title", true, csrf_of(&headers)),
+        chrome: Chrome::new(t, "projects.title", true, csrf_of(&headers))
+            .in_org(&caller, "projects"),
         banner: (q.get("m").map(String::as_str) == Some("created"))
             .then(|| t.s("projects.created").to_owned()),
         org_name: caller.membership.legal_name.clone(),
@@ -101,13 +95,14 @@ struct ProjectForm {
 }
 
 fn project_form(
+    caller: &Caller,
     t: T,
     csrf: String,
     slug: &str,
     form: &HashMap<String, String>,
     errors: Vec<FieldError>,
 ) -> ProjectForm {
-    let mut chrome = Chrome::new(t, "projects.new", true, csrf);
+    let mut chrome = Chrome::new(t, "projects.new", true, csrf).in_org(caller, "projects");
     chrome.has_errors = !errors.is_empty();
     let error = |id: &str| {
         errors
@@ -156,6 +151,7 @@ pub async fn new_form(
     render(
         StatusCode::OK,
         &project_form(
+            &caller,
             t,
             csrf_of(&headers),
             &caller.membership.slug,
@@ -216,7 +212,7 @@ pub async fn create(
     };
     render(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &project_form(t, csrf_of(&headers), &slug, &form, errors),
+        &project_form(&caller, t, csrf_of(&headers), &slug, &form, errors),
     )
 }
 
@@ -244,23 +240,6 @@ fn project_scope(caller: &Caller, id: &str) -> Result<Scope, ApiError> {
     Ok(Scope::Project(caller.org_id(), ProjectId(id)))
 }
 
-async fn count<E: Stored>(state: &AppState, scope: Scope) -> Result<Count, ApiError> {
-    let page = records::list::<E>(
-        &state.store,
-        scope,
-        &ListQuery {
-            limit: 1,
-            ..ListQuery::default()
-        },
-    )
-    .await?;
-    Ok(Count {
-        segment: E::COLLECTION.replace('_', "-"),
-        count: page.total,
-        label_key: format!("collection.{}", E::COLLECTION),
-    })
-}
-
 pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -275,17 +254,16 @@ pub async fn show(
             .ok_or_else(|| ApiError::NotFound("Project".into()))?;
         let project =
             records::get::<Project>(&state.store, Scope::Org(caller.org_id()), pid).await?;
-        let counts = vec![
-            count::<ProcessingActivity>(&state, scope).await?,
-            count::<Service>(&state, scope).await?,
-            count::<DataItem>(&state, scope).await?,
-            count::<DataUser>(&state, scope).await?,
-            count::<Transfer>(&state, scope).await?,
-            count::<Vendor>(&state, scope).await?,
-            count::<SecurityMeasure>(&state, scope).await?,
-            count::<DeviceGroup>(&state, scope).await?,
-            count::<BackupStrategy>(&state, scope).await?,
-        ];
+        let counts =
+            pactum_store::activity::counts(&state.store, caller.org_id(), Some(ProjectId(pid)))
+                .await?
+                .into_iter()
+                .map(|(collection, count)| Count {
+                    segment: collection.replace('_', "-"),
+                    count,
+                    label_key: format!("collection.{collection}"),
+                })
+                .collect();
         let gaps = pactum_store::gaps::attention(
             &state.store,
             caller.org_id(),
@@ -311,7 +289,8 @@ pub async fn show(
         Err(e) => return error_page(&headers, &e),
     };
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
-    let mut chrome = Chrome::new(t, "projects.project", true, csrf_of(&headers));
+    let mut chrome =
+        Chrome::new(t, "projects.project", true, csrf_of(&headers)).in_org(&caller, "projects");
     chrome.title = project.data.name.clone();
     let page = ProjectPage {
         chrome,
@@ -462,7 +441,8 @@ pub async fn records_list(
         &format!("collection.{}", collection.replace('-', "_")),
         true,
         csrf_of(&headers),
-    );
+    )
+    .in_org(&caller, "projects");
     chrome.title = capitalise(&chrome.title);
     let page = RecordsPage {
         chrome,

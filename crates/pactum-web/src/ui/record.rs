@@ -441,7 +441,8 @@ async fn page(
         place.project_id, place.segment
     );
     let fields = build_fields(state, t, place, values, &errors, gaps).await?;
-    let mut chrome = Chrome::new(t, "records.new", true, csrf_of(headers));
+    let mut chrome =
+        Chrome::new(t, "records.new", true, csrf_of(headers)).in_org(caller, "projects");
     chrome.has_errors = !errors.is_empty();
     let singular = t
         .s(&format!("one.{}", place.segment.replace('-', "_")))
@@ -696,7 +697,8 @@ pub async fn confirm_delete(
             let name = doc[E::TABLE.order].as_str().unwrap_or_default().to_owned();
             let slug = &caller.membership.slug;
             let link = format!("/orgs/{slug}/projects/{}/{}/{id}", place.project_id, place.segment);
-            let mut chrome = Chrome::new(t, "records.delete_title", true, csrf_of(&headers));
+            let mut chrome = Chrome::new(t, "records.delete_title", true, csrf_of(&headers))
+                .in_org(&caller, "projects");
             chrome.title = format!("{} {name}", t.s("records.delete_title"));
             let body_key = if place.segment == "services" { "records.delete_service_body" } else { "records.delete_body" };
             Ok(render(StatusCode::OK, &ConfirmPage {

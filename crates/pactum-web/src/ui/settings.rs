@@ -109,7 +109,8 @@ async fn page(
     member_email: &str,
 ) -> Result<SettingsPage, crate::error::ApiError> {
     let t = language_of(state, headers, Some(caller.user_id())).await;
-    let mut chrome = Chrome::new(t, "settings.title", true, csrf_of(headers));
+    let mut chrome =
+        Chrome::new(t, "settings.title", true, csrf_of(headers)).in_org(caller, "settings");
     chrome.has_errors = !errors.is_empty();
     let people = members::list(&state.store, caller.org_id()).await?;
     Ok(SettingsPage {
@@ -447,7 +448,8 @@ pub async fn remove_confirm(
         Err(e) => return error_page(&headers, &e.into()),
     };
     let slug = &caller.membership.slug;
-    let mut chrome = Chrome::new(t, "members.remove_title", true, csrf_of(&headers));
+    let mut chrome =
+        Chrome::new(t, "members.remove_title", true, csrf_of(&headers)).in_org(&caller, "settings");
     chrome.title = format!("{} {}", chrome.title, member.email);
     let page = ConfirmPage {
         chrome,

@@ -50,7 +50,8 @@ async fn page(
     let t = language_of(state, headers, Some(caller.user_id())).await;
     let now = state.clock.now();
     let list = tokens::list(&state.store, caller.org_id(), caller.user_id()).await?;
-    let mut chrome = Chrome::new(t, "tokens.title", true, csrf_of(headers));
+    let mut chrome =
+        Chrome::new(t, "tokens.title", true, csrf_of(headers)).in_org(caller, "tokens");
     chrome.has_errors = !errors.is_empty();
     let error = |id: &str| {
         errors
@@ -224,7 +225,8 @@ pub async fn revoke_confirm(
         return error_page(&headers, &ApiError::NotFound("Token".into()));
     };
     let slug = &caller.membership.slug;
-    let mut chrome = Chrome::new(t, "tokens.revoke_title", true, csrf_of(&headers));
+    let mut chrome =
+        Chrome::new(t, "tokens.revoke_title", true, csrf_of(&headers)).in_org(&caller, "tokens");
     chrome.title = format!("{} {}", chrome.title, token.name);
     let page = ConfirmPage {
         chrome,

@@ -391,6 +391,104 @@ async fn export_over_the_api(db: TestDb) {
     );
 }
 
+async fn gaps_over_the_api(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let t = app.practions.clone();
+    let created = app
+        .send(
+            "POST",
+            "/api/v1/orgs/practions/projects",
+            Some(&t),
+            Some(json!({"name": "Coaching"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let p = created.body["id"].as_str().unwrap().to_owned();
+    let base = format!("/api/v1/orgs/practions/projects/{p}");
+    let service = app
+        .send(
+            "POST",
+            &format!("{base}/services"),
+            Some(&t),
+            Some(json!({"name": "Coaching app", "provider": "AppCo"})),
+        )
+        .await;
+    let service_id = service.body["id"].as_str().unwrap().to_owned();
+    for name in ["Session notes", "Diagnosis"] {
+        let item = app
+            .send(
+                "POST",
+                &format!("{base}/data-items"),
+                Some(&t),
+                Some(json!({
+                    "service_id": service_id, "name": name, "category": "special.health",
+                    "legal_basis": "contract", "retention_amount": 1, "retention_unit": "years",
+                    "retention_trigger": "end of coaching"
+                })),
+            )
+            .await;
+        assert_eq!(item.status, StatusCode::CREATED, "{:?}", item.body);
+    }
+
+    let r = app
+        .get(
+            &format!("/api/v1/orgs/practions/gaps?project_id={p}&limit=1"),
+            &t,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let rules: Vec<(&str, &str, &str, i64)> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["rule"].as_str().unwrap(),
+                g["article"].as_str().unwrap(),
+                g["severity"].as_str().unwrap(),
+                g["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("art9_condition_missing", "Art. 9(2)", "high", 2),
+            ("dpa_missing", "Art. 28(3)", "medium", 1),
+        ]
+    );
+    let sample = &r.body[0]["records"];
+    assert_eq!(sample.as_array().unwrap().len(), 1, "limit=1 per rule");
+    assert_eq!(sample[0]["collection"], "data-items");
+    assert_eq!(sample[0]["project_name"], "Coaching");
+    assert_eq!(sample[0]["gaps"][0]["field"], "art9_condition");
+
+    // Without a filter the organisation's other projects count too, never another's.
+    let all = app.get("/api/v1/orgs/practions/gaps", &t).await;
+    let art9 = all
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["rule"] == "art9_condition_missing")
+        .unwrap();
+    assert!(art9["count"].as_i64().unwrap() >= 2);
+    let theirs = app
+        .get(
+            &format!("/api/v1/orgs/locaverdi/gaps?project_id={p}"),
+            &app.locaverdi,
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{:?}", theirs.body);
+
+    let too_many = app.get("/api/v1/orgs/practions/gaps?limit=201", &t).await;
+    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_many.body["errors"][0]["field"], "limit");
+    let unknown = app.get("/api/v1/orgs/practions/gaps?colour=red", &t).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+}
+
 async fn security_headers_on_every_answer(db: TestDb) {
     let app = TestApp::new(db).await;
     for r in [
@@ -430,5 +528,6 @@ on_both_backends!(
     tokens_and_scopes,
     members_keep_an_owner,
     export_over_the_api,
+    gaps_over_the_api,
     security_headers_on_every_answer,
 );

@@ -199,7 +199,54 @@ async fn a_rules_change_recomputes_stored_gaps(db: TestDb) {
     assert!(!gaps::refresh_if_stale(&db.store).await.unwrap());
 }
 
+async fn counts_per_collection_in_one_query(db: TestDb) {
+    let scope = project(&db, "acme", "Counted").await;
+    let a = Actor::system();
+    let service: Service = serde_json::from_value(json!({"name": "HR"})).unwrap();
+    let service = records::create(&db.store, &a, scope, service, NOW)
+        .await
+        .unwrap();
+    for i in 0..3 {
+        let item: DataItem = serde_json::from_value(json!({
+            "service_id": service.id, "name": format!("Item {i}"), "category": "contact.email"
+        }))
+        .unwrap();
+        records::create(&db.store, &a, scope, item, NOW)
+            .await
+            .unwrap();
+    }
+    let second = project(&db, "acme", "Second").await;
+    let s: Service = serde_json::from_value(json!({"name": "CRM"})).unwrap();
+    records::create(&db.store, &a, second, s, NOW)
+        .await
+        .unwrap();
+    let other = project(&db, "other", "Elsewhere").await;
+    let s: Service = serde_json::from_value(json!({"name": "Mail"})).unwrap();
+    records::create(&db.store, &a, other, s, NOW).await.unwrap();
+
+    let org = pactum_store::activity::counts(&db.store, scope.org(), None)
+        .await
+        .unwrap();
+    let get = |list: &[(&str, i64)], c: &str| list.iter().find(|(k, _)| *k == c).unwrap().1;
+    assert_eq!(
+        org[0],
+        ("projects", 2),
+        "projects first, this organisation's only"
+    );
+    assert_eq!(get(&org, "services"), 2);
+    assert_eq!(get(&org, "data_items"), 3);
+    assert_eq!(get(&org, "vendors"), 0);
+    assert_eq!(org.len(), 10);
+    let one = pactum_store::activity::counts(&db.store, scope.org(), scope.project())
+        .await
+        .unwrap();
+    assert_eq!(one.len(), 9, "no project count inside a project");
+    assert_eq!(get(&one, "services"), 1);
+    assert_eq!(get(&one, "data_items"), 3);
+}
+
 on_both_backends!(
+    counts_per_collection_in_one_query,
     gaps_are_listed_fixed_and_removed,
     sample_is_capped_and_counted,
     a_rules_change_recomputes_stored_gaps,
