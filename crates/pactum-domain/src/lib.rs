@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod clocks;
 pub mod datamap;
 pub mod entity;
 pub mod gaps;
