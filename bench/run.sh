@@ -14,7 +14,8 @@ ensure_postgres
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq wrk >/dev/null; }
 
 cargo build --release -q -p pactum
-BIN="${CARGO_TARGET_DIR:-target}/release/pactum"
+TARGET_DIR=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+BIN="$TARGET_DIR/release/pactum"
 WORK=$(mktemp -d)
 trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 read -r PROJECT SERVICE < <(python3 bench/make_large_export.py "$WORK/large.json")

