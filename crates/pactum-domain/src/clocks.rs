@@ -13,6 +13,31 @@ use crate::validation::Violations;
 use holidays::Calendar;
 use period::DayDeadline;
 
+/// An organisation's time zone and the days its periods cannot end on: what every clock of
+/// its registers needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgCalendar {
+    pub zone: String,
+    pub calendar: Calendar,
+}
+
+impl OrgCalendar {
+    /// The chosen holiday region, else the country's list when Pactum has one, else none
+    /// (then only weekends and closure days move deadlines).
+    pub fn new(zone: &str, country: &str, region: Option<&str>, closures: &[Date]) -> Self {
+        let region = region
+            .and_then(|r| r.parse::<holidays::Region>().ok())
+            .or_else(|| holidays::Region::of_country(country));
+        OrgCalendar {
+            zone: zone.to_owned(),
+            calendar: Calendar {
+                region,
+                closures: closures.iter().copied().collect(),
+            },
+        }
+    }
+}
+
 /// Art. 12(3): one month from receipt.
 pub const REQUEST_MONTHS: u32 = 1;
 /// Art. 12(3): extendable "by two further months".

@@ -24,6 +24,15 @@ pub trait Entity:
     /// References to other records are checked by the store, inside the same transaction.
     fn validate(&self) -> Result<(), Violations>;
 
+    /// Whether [`Entity::settle`] needs the organisation's calendar (the registers' clocks).
+    const DATED: bool = false;
+
+    /// Fills the fields derived from the organisation's time zone and holidays (deadlines)
+    /// and checks the rules that need them. Called on every write after `validate`.
+    fn settle(&mut self, _calendar: &crate::clocks::OrgCalendar) -> Result<(), Violations> {
+        Ok(())
+    }
+
     /// Every rule `gaps` can report, so storage knows where to look for each.
     const GAP_RULES: &'static [GapRule] = &[];
 

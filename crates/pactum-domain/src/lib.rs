@@ -11,6 +11,7 @@ pub mod entity;
 pub mod gaps;
 pub mod organisation;
 pub mod project;
+pub mod registers;
 pub mod taxonomy;
 pub mod text;
 pub mod timestamp;

@@ -64,6 +64,13 @@ pub struct Organisation {
     /// until they enrol.
     #[serde(default)]
     pub require_two_factor: bool,
+    /// Whose public holidays move the organisation's deadlines (`NL`, `DE-BY`, `FR-AM`...);
+    /// by default the country's own list, when Pactum has one.
+    #[serde(default)]
+    pub holiday_region: Option<String>,
+    /// Extra days on which the organisation's periods do not end (bridge days, closures).
+    #[serde(default)]
+    pub closure_days: Vec<time::Date>,
 }
 
 fn default_timezone() -> String {
@@ -71,6 +78,19 @@ fn default_timezone() -> String {
 }
 
 impl Organisation {
+    /// The days on which the organisation's periods cannot end: its holiday region's public
+    /// holidays (the chosen one, else its country's) and its closure days. `None` for a
+    /// country without a holiday list and no region chosen: then only weekends and
+    /// closure days move deadlines.
+    pub fn calendar(&self) -> crate::clocks::OrgCalendar {
+        crate::clocks::OrgCalendar::new(
+            &self.timezone,
+            &self.country,
+            self.holiday_region.as_deref(),
+            &self.closure_days,
+        )
+    }
+
     pub fn normalise(&mut self) {
         tidy(&mut self.slug);
         self.slug.make_ascii_lowercase();
@@ -84,6 +104,12 @@ impl Organisation {
         if let Some(vat) = &mut self.vat_number {
             vat.retain(|c| !c.is_whitespace() && c != '.');
         }
+        tidy_opt(&mut self.holiday_region);
+        if let Some(r) = &mut self.holiday_region {
+            r.make_ascii_uppercase();
+        }
+        self.closure_days.sort();
+        self.closure_days.dedup();
         tidy_opt(&mut self.dpo_name);
         tidy_opt(&mut self.dpo_email);
         tidy_opt(&mut self.dpo_phone);
@@ -128,11 +154,27 @@ impl Organisation {
                 .timezone
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c));
-        if !tz_ok {
+        if !tz_ok || jiff::tz::TimeZone::get(&self.timezone).is_err() {
             v.add(
                 "timezone",
                 "timezone",
                 "timezone must be an IANA time zone name such as Europe/Amsterdam.",
+            );
+        }
+        if let Some(r) = &self.holiday_region
+            && r.parse::<crate::clocks::holidays::Region>().is_err()
+        {
+            v.add(
+                "holiday_region",
+                "one_of",
+                "holiday_region must be NL, BE, DE, a German Land such as DE-BY, FR, FR-AM (Alsace-Moselle) or an overseas department such as FR-RE.",
+            );
+        }
+        if self.closure_days.len() > 400 {
+            v.add(
+                "closure_days",
+                "max_items",
+                "closure_days may list at most 400 days.",
             );
         }
         v.into_result()

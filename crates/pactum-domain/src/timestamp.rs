@@ -28,6 +28,65 @@ pub fn truncate(at: OffsetDateTime) -> OffsetDateTime {
     at.replace_microsecond(micros).unwrap_or(at)
 }
 
+/// Serde for an instant in a record: written in the stored format (so it sorts as text),
+/// read from any RFC 3339 time with an offset, kept in UTC at the stored precision.
+pub mod serde_instant {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+    use time::format_description::well_known::Rfc3339;
+
+    pub fn serialize<S: Serializer>(at: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format(*at))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_any(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{text:?} is not a time with an offset such as 2026-11-23T09:30:00Z"
+            ))
+        })
+    }
+
+    pub(crate) fn parse_any(text: &str) -> Option<OffsetDateTime> {
+        OffsetDateTime::parse(text.trim(), &Rfc3339)
+            .ok()
+            .or_else(|| super::parse(text.trim()).ok())
+            .map(|t| super::truncate(t.to_offset(time::UtcOffset::UTC)))
+    }
+
+    /// The same for an optional instant (`null` or absent is `None`).
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+        use time::OffsetDateTime;
+
+        pub fn serialize<S: Serializer>(
+            at: &Option<OffsetDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match at {
+                Some(t) => s.serialize_str(&super::super::format(*t)),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<OffsetDateTime>, D::Error> {
+            let text = Option::<String>::deserialize(d)?;
+            match text {
+                None => Ok(None),
+                Some(t) if t.trim().is_empty() => Ok(None),
+                Some(t) => super::parse_any(&t).map(Some).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "{t:?} is not a time with an offset such as 2026-11-23T09:30:00Z"
+                    ))
+                }),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
+use crate::database::Sealer;
 use crate::error::{Result, StoreError};
 use crate::schema::{ColumnKind, Stored};
 use crate::sql::Value;
@@ -19,7 +20,12 @@ pub(crate) struct Encoded {
     pub links: Vec<Vec<Uuid>>,
 }
 
-pub(crate) fn encode<E: Stored>(entity: &E) -> Result<Encoded> {
+/// `id` and `sealer` are needed only by tables with sealed columns.
+pub(crate) fn encode<E: Stored>(
+    entity: &E,
+    id: Uuid,
+    sealer: Option<&dyn Sealer>,
+) -> Result<Encoded> {
     let json = serde_json::to_value(entity).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let Json::Object(map) = json else {
         return Err(StoreError::Corrupt(format!(
@@ -40,6 +46,22 @@ pub(crate) fn encode<E: Stored>(entity: &E) -> Result<Encoded> {
             ColumnKind::Int => Value::Int(v.as_i64()),
             ColumnKind::Bool => Value::Bool(v.as_bool().unwrap_or(false)),
             ColumnKind::Json => Value::Text(Some(v.to_string())),
+            ColumnKind::Sealed(category) => Value::Text(match v {
+                Json::Null => None,
+                v => {
+                    let sealer = sealer.ok_or_else(|| {
+                        StoreError::Sealing(format!(
+                            "{}.{} needs the key ring",
+                            table.name, col.name
+                        ))
+                    })?;
+                    Some(
+                        sealer
+                            .seal(category, &context(table.name, col.name, id), &v.to_string())
+                            .map_err(StoreError::Sealing)?,
+                    )
+                }
+            }),
         });
     }
     let mut links = Vec::with_capacity(table.links.len());
@@ -59,8 +81,18 @@ pub(crate) fn encode<E: Stored>(entity: &E) -> Result<Encoded> {
 /// Link lists of a page of rows: per link field, owner id to sorted target ids.
 pub(crate) type LinkMaps = Vec<HashMap<String, Vec<Json>>>;
 
+/// The AEAD context of a sealed value: a ciphertext opens only in its own row and column.
+pub(crate) fn context(table: &str, column: &str, id: impl std::fmt::Display) -> String {
+    format!("{table}.{column}:{id}")
+}
+
 /// Reads the entity's columns from a row (which must select them by name).
-pub(crate) fn decode<E: Stored>(row: &AnyRow, id: &str, links: &LinkMaps) -> Result<E> {
+pub(crate) fn decode<E: Stored>(
+    row: &AnyRow,
+    id: &str,
+    links: &LinkMaps,
+    sealer: Option<&dyn Sealer>,
+) -> Result<E> {
     let table = E::TABLE;
     let mut map = Map::with_capacity(table.columns.len() + table.links.len());
     for col in table.columns {
@@ -86,6 +118,29 @@ pub(crate) fn decode<E: Stored>(row: &AnyRow, id: &str, links: &LinkMaps) -> Res
                             table.name, col.name
                         ))
                     })?,
+                }
+            }
+            ColumnKind::Sealed(category) => {
+                let text: Option<String> = row.try_get(col.name)?;
+                match text {
+                    None => Json::Null,
+                    Some(t) => {
+                        let sealer = sealer.ok_or_else(|| {
+                            StoreError::Sealing(format!(
+                                "{}.{} needs the key ring",
+                                table.name, col.name
+                            ))
+                        })?;
+                        let plain = sealer
+                            .open(category, &context(table.name, col.name, id), &t)
+                            .map_err(StoreError::Sealing)?;
+                        serde_json::from_str(&plain).map_err(|e| {
+                            StoreError::Corrupt(format!(
+                                "{}.{} holds an invalid sealed value: {e}",
+                                table.name, col.name
+                            ))
+                        })?
+                    }
                 }
             }
         };

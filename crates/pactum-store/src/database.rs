@@ -102,17 +102,36 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
+/// Encrypts and decrypts the values of sealed columns (see `ColumnKind::Sealed`). The
+/// key ring lives outside the store; the binary hands it in with [`Store::with_sealer`].
+pub trait Sealer: Send + Sync + fmt::Debug {
+    fn seal(&self, category: &str, context: &str, plaintext: &str) -> Result<String, String>;
+    fn open(&self, category: &str, context: &str, sealed: &str) -> Result<String, String>;
+}
+
 /// The storage handle: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    sealer: Option<std::sync::Arc<dyn Sealer>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Store {
+    /// The store with the key ring that seals and opens encrypted columns. Without one,
+    /// reading or writing such a column fails (closed) instead of storing plaintext.
+    pub fn with_sealer(mut self, sealer: std::sync::Arc<dyn Sealer>) -> Self {
+        self.sealer = Some(sealer);
+        self
+    }
+
+    pub(crate) fn sealer_opt(&self) -> Option<&dyn Sealer> {
+        self.sealer.as_deref()
+    }
+
     /// Opens a pool. SQLite gets WAL, foreign keys, a busy timeout and full fsync on commit
     /// on every connection: an acknowledged write must survive a crash.
     pub async fn connect(url: &DatabaseUrl) -> Result<Store> {
@@ -138,7 +157,11 @@ impl Store {
                 })
             });
         let pool = options.connect(url.expose()).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            sealer: None,
+        })
     }
 
     /// Brings the schema up to date. Safe to run at every start.

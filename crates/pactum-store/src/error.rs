@@ -17,6 +17,10 @@ pub enum StoreError {
     /// The stored data could not be read back; a defect or a hand-edited database.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// An encrypted column could not be sealed or opened (no key ring, a missing key, a
+    /// ciphertext that does not authenticate).
+    #[error("encrypted data: {0}")]
+    Sealing(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -22,12 +22,15 @@ use time::OffsetDateTime;
 
 use crate::audit::{self, Actor, Event};
 
+use crate::database::Sealer;
 use crate::database::{Backend, Store};
 use crate::error::{Result, StoreError};
 use crate::members::{self, MemberRecord};
 use crate::records::{self, Record};
 use crate::schema::Stored;
 use crate::scope::{OrgId, ProjectId, Scope};
+use pactum_domain::registers::breach::Breach;
+use pactum_domain::registers::request::DataSubjectRequest;
 
 pub const FORMAT: &str = "pactum-export";
 pub const VERSION: u32 = 1;
@@ -49,6 +52,11 @@ pub struct Export {
     pub data_users: Vec<Record<DataUser>>,
     pub transfers: Vec<Record<Transfer>>,
     pub processing_activities: Vec<Record<ProcessingActivity>>,
+    /// The registers (absent from exports made before they existed).
+    #[serde(default)]
+    pub breaches: Vec<Record<Breach>>,
+    #[serde(default)]
+    pub requests: Vec<Record<DataSubjectRequest>>,
 }
 
 impl Export {
@@ -101,10 +109,11 @@ async fn collect<E: Stored>(
     conn: &mut AnyConnection,
     org: OrgId,
     projects: &[Record<Project>],
+    sealer: Option<&dyn Sealer>,
 ) -> Result<Vec<Record<E>>> {
     let mut all = Vec::new();
     for p in projects {
-        all.extend(records::all::<E>(conn, Scope::Project(org, ProjectId(p.id))).await?);
+        all.extend(records::all::<E>(conn, Scope::Project(org, ProjectId(p.id)), sealer).await?);
     }
     all.sort_by_key(|r| r.id);
     Ok(all)
@@ -123,21 +132,23 @@ pub async fn export(store: &Store, org: OrgId) -> Result<Export> {
     };
     let organisation = crate::organisations::fetch(&mut tx, org).await?;
     let members = members::list_in(&mut tx, org).await?;
-    let projects = records::all::<Project>(&mut tx, Scope::Org(org)).await?;
+    let projects = records::all::<Project>(&mut tx, Scope::Org(org), store.sealer_opt()).await?;
     let export = Export {
         format: FORMAT.to_owned(),
         version: VERSION,
         organisation,
         members,
-        vendors: collect(&mut tx, org, &projects).await?,
-        backup_strategies: collect(&mut tx, org, &projects).await?,
-        device_groups: collect(&mut tx, org, &projects).await?,
-        security_measures: collect(&mut tx, org, &projects).await?,
-        services: collect(&mut tx, org, &projects).await?,
-        data_items: collect(&mut tx, org, &projects).await?,
-        data_users: collect(&mut tx, org, &projects).await?,
-        transfers: collect(&mut tx, org, &projects).await?,
-        processing_activities: collect(&mut tx, org, &projects).await?,
+        vendors: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        backup_strategies: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        device_groups: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        security_measures: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        services: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        data_items: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        data_users: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        transfers: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        processing_activities: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        breaches: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
+        requests: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
         projects,
     };
     tx.rollback().await?;
@@ -169,6 +180,7 @@ async fn insert_all<E: Stored>(
     conn: &mut AnyConnection,
     org: OrgId,
     items: &mut [Record<E>],
+    sealer: Option<&dyn Sealer>,
 ) -> Result<()> {
     for (i, rec) in items.iter_mut().enumerate() {
         let Some(project) = rec.project_id else {
@@ -178,7 +190,7 @@ async fn insert_all<E: Stored>(
                 "project_id is required for records of the data map.",
             ));
         };
-        records::insert(conn, Scope::Project(org, ProjectId(project)), rec)
+        records::insert(conn, Scope::Project(org, ProjectId(project)), rec, sealer)
             .await
             .map_err(|e| locate(E::COLLECTION, i, e))?;
     }
@@ -211,19 +223,35 @@ pub async fn import(
             .map_err(|e| locate("members", i, e))?;
     }
     for (i, p) in doc.projects.iter_mut().enumerate() {
-        records::insert(&mut tx, Scope::Org(org), p)
+        records::insert(&mut tx, Scope::Org(org), p, store.sealer_opt())
             .await
             .map_err(|e| locate("projects", i, e))?;
     }
-    insert_all(&mut tx, org, &mut doc.vendors).await?;
-    insert_all(&mut tx, org, &mut doc.backup_strategies).await?;
-    insert_all(&mut tx, org, &mut doc.device_groups).await?;
-    insert_all(&mut tx, org, &mut doc.security_measures).await?;
-    insert_all(&mut tx, org, &mut doc.services).await?;
-    insert_all(&mut tx, org, &mut doc.data_items).await?;
-    insert_all(&mut tx, org, &mut doc.data_users).await?;
-    insert_all(&mut tx, org, &mut doc.transfers).await?;
-    insert_all(&mut tx, org, &mut doc.processing_activities).await?;
+    insert_all(&mut tx, org, &mut doc.vendors, store.sealer_opt()).await?;
+    insert_all(&mut tx, org, &mut doc.backup_strategies, store.sealer_opt()).await?;
+    insert_all(&mut tx, org, &mut doc.device_groups, store.sealer_opt()).await?;
+    insert_all(&mut tx, org, &mut doc.security_measures, store.sealer_opt()).await?;
+    insert_all(&mut tx, org, &mut doc.services, store.sealer_opt()).await?;
+    insert_all(&mut tx, org, &mut doc.data_items, store.sealer_opt()).await?;
+    insert_all(&mut tx, org, &mut doc.data_users, store.sealer_opt()).await?;
+    insert_all(&mut tx, org, &mut doc.transfers, store.sealer_opt()).await?;
+    insert_all(
+        &mut tx,
+        org,
+        &mut doc.processing_activities,
+        store.sealer_opt(),
+    )
+    .await?;
+    for (i, b) in doc.breaches.iter_mut().enumerate() {
+        records::insert(&mut tx, Scope::Org(org), b, store.sealer_opt())
+            .await
+            .map_err(|e| locate("breaches", i, e))?;
+    }
+    for (i, r) in doc.requests.iter_mut().enumerate() {
+        records::insert(&mut tx, Scope::Org(org), r, store.sealer_opt())
+            .await
+            .map_err(|e| locate("requests", i, e))?;
+    }
     audit::append(
         &mut tx,
         actor,

@@ -16,7 +16,7 @@ use crate::scope::OrgId;
 use crate::sql::{Sql, Value};
 
 const COLUMNS: &str = "id, slug, legal_name, trade_name, address, country, registration_number, vat_number, \
-dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, created_at, updated_at";
+dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, holiday_region, closure_days, created_at, updated_at";
 
 /// An enum's serde name, e.g. `OrgRole::Both` -> "both".
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
@@ -50,6 +50,11 @@ fn values(org: &Organisation) -> Result<Vec<Value>> {
         Value::from(enum_text(&org.role)?),
         Value::from(org.timezone.as_str()),
         Value::Bool(org.require_two_factor),
+        Value::Text(org.holiday_region.clone()),
+        Value::Text(Some(
+            serde_json::to_string(&org.closure_days)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )),
     ])
 }
 
@@ -84,6 +89,9 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Record<Organisation>> {
             role: enum_from(text("role")?, "organisations.role")?,
             timezone: text("timezone")?,
             require_two_factor: crate::row::boolean(row, "require_two_factor")?,
+            holiday_region: opt("holiday_region")?,
+            closure_days: serde_json::from_str(&text("closure_days")?)
+                .map_err(|e| StoreError::Corrupt(format!("organisations.closure_days: {e}")))?,
         },
     })
 }
@@ -115,6 +123,14 @@ pub(crate) async fn insert(conn: &mut AnyConnection, rec: &mut Record<Organisati
         .await
         .map_err(|e| slug_conflict(e.into()))?;
     Ok(())
+}
+
+/// The calendar an organisation's clocks run on, read inside a transaction.
+pub(crate) async fn calendar(
+    conn: &mut AnyConnection,
+    org: OrgId,
+) -> Result<pactum_domain::clocks::OrgCalendar> {
+    Ok(fetch(conn, org).await?.data.calendar())
 }
 
 /// Creates an organisation.
@@ -218,6 +234,8 @@ pub async fn update(
         "role",
         "timezone",
         "require_two_factor",
+        "holiday_region",
+        "closure_days",
     ];
     let mut sql = Sql::new("UPDATE organisations SET ");
     let mut sets = Vec::new();

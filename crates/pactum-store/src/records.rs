@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
 use crate::codec::{self, Encoded, LinkMaps};
+use crate::database::Sealer;
 use crate::database::Store;
 use crate::error::{Result, StoreError};
 use crate::schema::{ScopeKind, Stored, Table};
@@ -171,11 +172,15 @@ async fn load_links(
     Ok(maps)
 }
 
-fn rows_to_records<E: Stored>(rows: &[AnyRow], links: &LinkMaps) -> Result<Vec<Record<E>>> {
+fn rows_to_records<E: Stored>(
+    rows: &[AnyRow],
+    links: &LinkMaps,
+    sealer: Option<&dyn Sealer>,
+) -> Result<Vec<Record<E>>> {
     rows.iter()
         .map(|row| {
             let (id, project_id, created_at, updated_at) = meta_from_row(row, E::TABLE)?;
-            let data = codec::decode::<E>(row, &id.to_string(), links)?;
+            let data = codec::decode::<E>(row, &id.to_string(), links, sealer)?;
             Ok(Record {
                 id,
                 project_id,
@@ -312,7 +317,7 @@ pub async fn list<E: Stored>(
         .collect::<Result<_, _>>()?;
     let links = load_links(&mut conn, table, scope, Some(&ids)).await?;
     Ok(Page {
-        items: rows_to_records(&rows, &links)?,
+        items: rows_to_records(&rows, &links, store.sealer_opt())?,
         total,
         limit: query.limit,
         offset: query.offset,
@@ -334,6 +339,7 @@ async fn fetch_one<E: Stored>(
     conn: &mut AnyConnection,
     scope: Scope,
     id: Uuid,
+    sealer: Option<&dyn Sealer>,
 ) -> Result<Record<E>> {
     let table = E::TABLE;
     let mut sql = select_in_scope(table, scope)?;
@@ -344,7 +350,7 @@ async fn fetch_one<E: Stored>(
     };
     let ids = [id.to_string()];
     let links = load_links(conn, table, scope, Some(&ids)).await?;
-    rows_to_records(std::slice::from_ref(&row), &links)?
+    rows_to_records(std::slice::from_ref(&row), &links, sealer)?
         .pop()
         .ok_or(StoreError::NotFound(E::NAME))
 }
@@ -352,20 +358,21 @@ async fn fetch_one<E: Stored>(
 /// One record by id, within the scope.
 pub async fn get<E: Stored>(store: &Store, scope: Scope, id: Uuid) -> Result<Record<E>> {
     let mut conn = store.pool().acquire().await?;
-    fetch_one(&mut conn, scope, id).await
+    fetch_one(&mut conn, scope, id, store.sealer_opt()).await
 }
 
 /// Every record in the scope, ordered by id (for exports).
 pub(crate) async fn all<E: Stored>(
     conn: &mut AnyConnection,
     scope: Scope,
+    sealer: Option<&dyn Sealer>,
 ) -> Result<Vec<Record<E>>> {
     let table = E::TABLE;
     let mut sql = select_in_scope(table, scope)?;
     sql.push(" ORDER BY id");
     let rows = sql.query().fetch_all(&mut *conn).await?;
     let links = load_links(conn, table, scope, None).await?;
-    rows_to_records(&rows, &links)
+    rows_to_records(&rows, &links, sealer)
 }
 
 fn singular(table: &str) -> &str {
@@ -501,12 +508,17 @@ pub(crate) async fn insert<E: Stored>(
     conn: &mut AnyConnection,
     scope: Scope,
     rec: &mut Record<E>,
+    sealer: Option<&dyn Sealer>,
 ) -> Result<()> {
     let table = E::TABLE;
     rec.data.normalise();
     rec.data.validate().map_err(StoreError::Invalid)?;
+    if E::DATED {
+        let calendar = crate::organisations::calendar(conn, scope.org()).await?;
+        rec.data.settle(&calendar).map_err(StoreError::Invalid)?;
+    }
     ensure_project(conn, scope).await?;
-    let enc = codec::encode(&rec.data)?;
+    let enc = codec::encode(&rec.data, rec.id, sealer)?;
     check_references::<E>(conn, scope, &enc).await?;
 
     let mut sql = Sql::new(format!("INSERT INTO {} (id, org_id", table.name));
@@ -557,7 +569,7 @@ pub async fn create<E: Stored>(
         data,
     };
     let mut tx = store.write().await?;
-    insert(&mut tx, scope, &mut rec).await?;
+    insert(&mut tx, scope, &mut rec, store.sealer_opt()).await?;
     audit::append(
         &mut tx,
         actor,
@@ -583,8 +595,12 @@ pub async fn update<E: Stored>(
     data.validate().map_err(StoreError::Invalid)?;
     let now = timestamp::truncate(now);
     let mut tx = store.write().await?;
-    let current = fetch_one::<E>(&mut tx, scope, id).await?;
-    let enc = codec::encode(&data)?;
+    let current = fetch_one::<E>(&mut tx, scope, id, store.sealer_opt()).await?;
+    if E::DATED {
+        let calendar = crate::organisations::calendar(&mut tx, scope.org()).await?;
+        data.settle(&calendar).map_err(StoreError::Invalid)?;
+    }
+    let enc = codec::encode(&data, id, store.sealer_opt())?;
     check_references::<E>(&mut tx, scope, &enc).await?;
 
     let mut sql = Sql::new(format!("UPDATE {} SET ", table.name));

@@ -13,6 +13,8 @@ use pactum_domain::datamap::transfer::Transfer;
 use pactum_domain::datamap::vendor::Vendor;
 use pactum_domain::entity::Entity;
 use pactum_domain::project::Project;
+use pactum_domain::registers::breach::Breach;
+use pactum_domain::registers::request::DataSubjectRequest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
@@ -21,6 +23,9 @@ pub enum ColumnKind {
     Bool,
     /// A list or object stored as JSON text (owned values without identity of their own).
     Json,
+    /// Any value, stored as its JSON text encrypted with the key-ring category named here
+    /// (`breach`, `request`), bound to `table.column:id`. Never searched or sorted on.
+    Sealed(&'static str),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +81,13 @@ const fn text(name: &'static str) -> Column {
     Column {
         name,
         kind: ColumnKind::Text,
+        references: None,
+    }
+}
+const fn sealed(name: &'static str, category: &'static str) -> Column {
+    Column {
+        name,
+        kind: ColumnKind::Sealed(category),
         references: None,
     }
 }
@@ -295,6 +307,81 @@ impl Stored for ProcessingActivity {
         search: &["name", "purposes", "recipients"],
         order: "name",
         unique: Some("name"),
+    };
+}
+
+impl Stored for Breach {
+    const TABLE: &'static Table = &Table {
+        name: "breaches",
+        scope: ScopeKind::Org,
+        columns: &[
+            text("reference"),
+            text("title"),
+            text("role"),
+            text("occurred_at"),
+            text("aware_at"),
+            text("contained_at"),
+            json("nature"),
+            sealed("description", "breach"),
+            json("data_categories"),
+            json("subject_categories"),
+            int("subjects_approx"),
+            int("records_approx"),
+            text("contact"),
+            sealed("consequences", "breach"),
+            sealed("measures", "breach"),
+            text("risk"),
+            sealed("risk_reasoning", "breach"),
+            text("art34_exception"),
+            text("authority_notified_at"),
+            text("authority_reference"),
+            text("delay_reason"),
+            text("subjects_informed_at"),
+            int("controller_notice_hours"),
+            text("controllers_notified_at"),
+            sealed("affected_persons", "breach"),
+            sealed("updates", "breach"),
+            text("closed_at"),
+            text("due_at"),
+        ],
+        links: &[],
+        search: &["title", "reference"],
+        order: "aware_at",
+        unique: None,
+    };
+}
+
+impl Stored for DataSubjectRequest {
+    const TABLE: &'static Table = &Table {
+        name: "requests",
+        scope: ScopeKind::Org,
+        columns: &[
+            text("reference"),
+            text("kind"),
+            text("received_at"),
+            text("channel"),
+            sealed("requester_name", "request"),
+            sealed("requester_contact", "request"),
+            sealed("details", "request"),
+            text("status"),
+            text("identity_verified_at"),
+            text("identity_method"),
+            boolean("extended"),
+            text("extension_reason"),
+            text("extension_informed_on"),
+            text("art12_ground"),
+            text("art12_reasoning"),
+            int("fee_cents"),
+            text("answered_at"),
+            sealed("response", "request"),
+            text("due_at"),
+            text("due_on"),
+        ],
+        links: &[],
+        // Requesters' names and contacts are encrypted and cannot be searched.
+        search: &["reference", "kind", "status"],
+        order: "received_at",
+        unique: None,
     };
 }
 

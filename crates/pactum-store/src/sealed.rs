@@ -36,6 +36,27 @@ pub const SEALED: &[SealedColumn] = &[
     },
 ];
 
+/// Every encrypted column: [`SEALED`] plus the sealed columns of the record tables.
+pub fn all() -> Vec<SealedColumn> {
+    use crate::schema::{ColumnKind, Stored};
+    let mut out = SEALED.to_vec();
+    for table in [
+        pactum_domain::registers::breach::Breach::TABLE,
+        pactum_domain::registers::request::DataSubjectRequest::TABLE,
+    ] {
+        for col in table.columns {
+            if let ColumnKind::Sealed(category) = col.kind {
+                out.push(SealedColumn {
+                    table: table.name,
+                    column: col.name,
+                    category,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Up to `limit` (id, ciphertext) pairs with ids after `after`, in id order.
 pub async fn page(
     store: &Store,

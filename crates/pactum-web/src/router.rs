@@ -13,6 +13,8 @@ use pactum_domain::datamap::service::Service;
 use pactum_domain::datamap::transfer::Transfer;
 use pactum_domain::datamap::vendor::Vendor;
 use pactum_domain::project::Project;
+use pactum_domain::registers::breach::Breach;
+use pactum_domain::registers::request::DataSubjectRequest;
 use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
@@ -99,6 +101,8 @@ pub fn registry() -> Registry {
     .add::<ProcessingActivity>()
     .add::<SecurityMeasure>()
     .add::<Vendor>()
+    .add::<Breach>()
+    .add::<DataSubjectRequest>()
 }
 
 async fn not_found() -> ApiError {

@@ -109,6 +109,31 @@ impl Default for WebSettings {
     }
 }
 
+/// The key ring as the store's [`pactum_store::database::Sealer`]: encrypted columns are
+/// sealed with the category the schema names, bound to their row and column.
+#[derive(Debug)]
+pub struct KeySealer(pub Arc<Keys>);
+
+impl pactum_store::database::Sealer for KeySealer {
+    fn seal(&self, category: &str, context: &str, plaintext: &str) -> Result<String, String> {
+        let c = pactum_crypto::keyring::Category::parse(category)
+            .ok_or_else(|| format!("unknown key category {category}"))?;
+        self.0
+            .encrypt(c, context, plaintext.as_bytes())
+            .map_err(|e| e.to_string())
+    }
+
+    fn open(&self, category: &str, context: &str, sealed: &str) -> Result<String, String> {
+        let c = pactum_crypto::keyring::Category::parse(category)
+            .ok_or_else(|| format!("unknown key category {category}"))?;
+        let plain = self
+            .0
+            .decrypt(c, context, sealed)
+            .map_err(|e| e.to_string())?;
+        String::from_utf8(plain.to_vec()).map_err(|e| e.to_string())
+    }
+}
+
 impl AppState {
     pub fn new(
         store: Store,
@@ -130,6 +155,7 @@ impl AppState {
             }),
             keys,
         };
+        let store = store.with_sealer(Arc::new(KeySealer(security.keys.clone())));
         Self {
             store,
             clock,

@@ -14,12 +14,14 @@ use pactum_crypto::password::PasswordHasher;
 use pactum_domain::access::{NewToken, TokenScope};
 use pactum_domain::organisation::{Member, Organisation};
 use pactum_domain::project::Project;
+use pactum_domain::registers::breach::Breach;
+use pactum_domain::registers::request::DataSubjectRequest;
 use pactum_store::audit::Actor;
 use pactum_store::records;
 use pactum_store::schema::Stored;
 use pactum_store::scope::{OrgId, ProjectId, Scope};
 use pactum_store::{Store, StoreError, accounts, members, organisations, tokens};
-use serde_json::Value;
+use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -47,6 +49,65 @@ impl Seeder<'_> {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// One open breach and two data-subject requests, timed from `now` so the demo's clocks
+/// are running: a breach found 30 hours ago, a request due within the week, one answered.
+async fn registers(
+    store: &Store,
+    scope: Scope,
+    now: OffsetDateTime,
+    role: &str,
+) -> anyhow::Result<()> {
+    let s = Seeder {
+        store,
+        scope: Scope::Org(scope.org()),
+        now,
+    };
+    let at = |hours: i64| pactum_domain::timestamp::format(now - time::Duration::hours(hours));
+    s.add::<Breach>(json!({
+        "reference": "2026-01",
+        "title": "Support mailbox forwarded to a wrong address",
+        "role": role,
+        "occurred_at": at(40),
+        "aware_at": at(30),
+        "contained_at": at(28),
+        "nature": ["confidentiality"],
+        "description": "An auto-forward rule sent 14 support e-mails to an outside address.",
+        "data_categories": ["contact.email", "identity.name"],
+        "subject_categories": ["customers"],
+        "subjects_approx": 14,
+        "records_approx": 14,
+        "consequences": "Names and e-mail addresses of 14 customers seen by one outside person.",
+        "measures": "Rule removed; recipient asked to delete the messages and confirmed it.",
+        "risk": "risk"
+    }))
+    .await?;
+    s.add::<DataSubjectRequest>(json!({
+        "reference": "DSR-2026-004",
+        "kind": "access",
+        "received_at": at(24 * 26),
+        "channel": "email",
+        "requester_name": "J. de Vries",
+        "requester_contact": "j.devries@example.org",
+        "details": "Asks for a copy of all personal data and the recipients.",
+        "status": "in_progress",
+        "identity_verified_at": at(24 * 25),
+        "identity_method": "Reply from the e-mail address on file"
+    }))
+    .await?;
+    s.add::<DataSubjectRequest>(json!({
+        "reference": "DSR-2026-003",
+        "kind": "erasure",
+        "received_at": at(24 * 60),
+        "channel": "web_form",
+        "requester_name": "A. Peeters",
+        "status": "answered",
+        "answered_at": at(24 * 50),
+        "response": "Account and newsletter subscription erased; invoices kept (fiscal obligation)."
+    }))
+    .await?;
+    Ok(())
 }
 
 /// Creates an organisation with one project and its owner (whose user must exist);
@@ -139,6 +200,8 @@ pub async fn seed(
     let locaverdi = locaverdi::seed(store, now)
         .await
         .context("seeding locaverdi")?;
+    registers(store, practions, now, "controller").await?;
+    registers(store, locaverdi, now, "processor").await?;
     let mut out = Vec::new();
     for ((slug, scope), user) in [("practions", practions), ("locaverdi", locaverdi)]
         .into_iter()

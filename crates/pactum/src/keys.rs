@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use pactum_crypto::keyring::{Category, KeyFile, KeyRing, key_of};
 use pactum_store::Store;
-use pactum_store::sealed::{self, SEALED};
+use pactum_store::sealed;
 
 const BATCH: i64 = 500;
 
@@ -50,7 +50,7 @@ pub async fn rotate(
     }
     file.write(key_file)?;
     let ring = KeyRing::from_file(&file)?;
-    for col in SEALED {
+    for col in &sealed::all() {
         let Some(category) = Category::parse(col.category) else {
             bail!(
                 "{}.{} names an unknown key category {}",

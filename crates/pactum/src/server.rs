@@ -132,7 +132,10 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         .await
         .with_context(|| format!("connecting to {}", settings.database))?;
     store.migrate().await.context("running migrations")?;
-    Ok(store)
+    // Encrypted columns (the registers' free text) need the key ring, also for the
+    // commands that import or export without serving.
+    let keys = open_keys(settings)?;
+    Ok(store.with_sealer(Arc::new(pactum_web::state::KeySealer(keys))))
 }
 
 pub fn init_logging(settings: &Settings) {

@@ -385,14 +385,15 @@ fn land_holidays(land: Land, year: i32) -> Vec<Option<Holiday>> {
 /// plus closure days it set itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
-    pub region: Region,
+    /// `None`: a country without a holiday list here; only weekends and closures count.
+    pub region: Option<Region>,
     pub closures: BTreeSet<Date>,
 }
 
 impl Calendar {
     pub fn new(region: Region) -> Self {
         Calendar {
-            region,
+            region: Some(region),
             closures: BTreeSet::new(),
         }
     }
@@ -405,10 +406,11 @@ impl Calendar {
             Weekday::Sunday => return Some(Closed::Sunday),
             _ => {}
         }
-        if let Some(h) = holidays(self.region, date.year())
-            .into_iter()
-            .find(|h| h.date == date)
-        {
+        if let Some(h) = self.region.and_then(|r| {
+            holidays(r, date.year())
+                .into_iter()
+                .find(|h| h.date == date)
+        }) {
             return Some(Closed::Holiday(h.key));
         }
         self.closures.contains(&date).then_some(Closed::Closure)

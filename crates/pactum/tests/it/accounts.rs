@@ -1057,12 +1057,22 @@ async fn key_rotation_reencrypts_stored_secrets(db: TestDb) {
             .to_vec(),
         secret
     );
-    // Values already under the active key are left alone.
+    // Rotating another category re-seals its values (the demo breaches' sealed fields:
+    // description, consequences, measures and the update list, in two organisations) and
+    // leaves the TOTP secret alone.
     let again = pactum::keys::rotate(&app.db.store, &path, &[Category::Breach])
         .await
         .unwrap();
-    assert_eq!(again.resealed, 0);
+    assert_eq!(again.resealed, 8);
     assert_eq!(sealed_value(&app, id, "totp_secret").await, after);
+    let (_, breach_key) = pactum_crypto::keyring::key_of(
+        &sqlx::query_scalar::<_, String>("SELECT description FROM breaches LIMIT 1")
+            .fetch_one(app.db.store.pool())
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(breach_key, 2, "re-sealed under the new breach key");
 }
 
 async fn sessions_are_listed_and_revoked_and_passwords_changed(db: TestDb) {

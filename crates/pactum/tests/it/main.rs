@@ -14,6 +14,7 @@ mod export_roundtrip;
 mod gaps;
 mod isolation;
 mod openapi;
+mod registers;
 mod store_records;
 mod ui;
 mod ui_datamap;

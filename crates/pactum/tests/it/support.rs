@@ -59,6 +59,13 @@ pub static TEST_KEYS: std::sync::LazyLock<String> =
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// The test key ring as the store's sealer for encrypted columns.
+pub fn test_sealer() -> std::sync::Arc<dyn pactum_store::database::Sealer> {
+    std::sync::Arc::new(pactum_web::state::KeySealer(std::sync::Arc::new(
+        pactum_crypto::keyring::Keys::from_toml(&TEST_KEYS).unwrap(),
+    )))
+}
+
 impl TestDb {
     /// The SQLite database file, when this is SQLite.
     pub fn sqlite_dir(&self) -> Option<std::path::PathBuf> {
@@ -75,7 +82,7 @@ impl TestDb {
             .unwrap();
         store.migrate().await.unwrap();
         TestDb {
-            store,
+            store: store.with_sealer(test_sealer()),
             _guard: Guard::Sqlite(dir),
         }
     }
@@ -109,7 +116,7 @@ impl TestDb {
         let store = Store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         TestDb {
-            store,
+            store: store.with_sealer(test_sealer()),
             _guard: Guard::Postgres { admin_url, name },
         }
     }
@@ -178,6 +185,13 @@ impl TestApp {
     pub async fn with_settings(db: TestDb, settings: pactum_web::state::WebSettings) -> TestApp {
         let keys =
             std::sync::Arc::new(pactum_crypto::keyring::Keys::from_toml(&TEST_KEYS).unwrap());
+        let mut db = db;
+        db.store = db
+            .store
+            .clone()
+            .with_sealer(std::sync::Arc::new(pactum_web::state::KeySealer(
+                keys.clone(),
+            )));
         let hasher = pactum_crypto::password::PasswordHasher::new(
             keys.current().pepper(),
             settings.auth.bcrypt_cost,
