@@ -283,6 +283,12 @@ try {
   await reg.goto(`${base}/orgs/browser-test`);
   assert.ok((await reg.textContent('.attention-list')).includes(gap), 'the gap is on the dashboard');
   await audit('dashboard with gaps', reg);
+  // The organisation's navigation marks where one is and leads to its other sections.
+  assert.equal((await reg.textContent('.org-nav a[aria-current="page"]')).trim(), 'Overview');
+  await reg.click('.org-nav a[href$="/settings"]');
+  await reg.waitForURL(/\/orgs\/browser-test\/settings$/);
+  assert.equal((await reg.textContent('.org-nav a[aria-current="page"]')).trim(), 'Settings');
+  await reg.goto(`${base}/orgs/browser-test`);
   await reg.click('.attention-list a[href*="#art9_condition"]');
   await reg.waitForURL(/#art9_condition$/);
   await reg.selectOption('#art9_condition', 'explicit_consent');
