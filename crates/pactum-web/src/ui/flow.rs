@@ -78,9 +78,11 @@ pub fn layout(
     t: T,
     base: &str,
     services: &[Record<Service>],
+    more_services: usize,
     transfers: &[Record<Transfer>],
 ) -> Flow {
-    let mut left_out = 0;
+    // Services beyond the ones passed in (a caller may load only the first MAX_NODES).
+    let mut left_out = more_services;
     let mut nodes = Vec::new();
     let mut service_y = BTreeMap::new();
     for (i, s) in services.iter().enumerate() {

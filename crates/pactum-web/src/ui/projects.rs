@@ -275,13 +275,25 @@ pub async fn show(
             limit: records::MAX_PAGE,
             ..ListQuery::default()
         };
-        let services = records::list::<Service>(&state.store, scope, &all)
-            .await?
-            .items;
+        // The diagram draws at most MAX_NODES services: load only those (by name).
+        let first = ListQuery {
+            limit: crate::ui::flow::MAX_NODES as u32,
+            ..ListQuery::default()
+        };
+        let page = records::list::<Service>(&state.store, scope, &first).await?;
+        let more_services = (page.total as usize).saturating_sub(page.items.len());
+        let services = page.items;
         let transfers = records::list::<Transfer>(&state.store, scope, &all)
             .await?
             .items;
-        Ok::<_, ApiError>((pid, project, counts, gaps, services, transfers))
+        Ok::<_, ApiError>((
+            pid,
+            project,
+            counts,
+            gaps,
+            (services, more_services),
+            transfers,
+        ))
     }
     .await;
     let (pid, project, counts, gaps, services, transfers) = match result {
@@ -303,7 +315,8 @@ pub async fn show(
         flow: crate::ui::flow::layout(
             t,
             &format!("/orgs/{}/projects/{pid}", caller.membership.slug),
-            &services,
+            &services.0,
+            services.1,
             &transfers,
         ),
     };
