@@ -125,11 +125,15 @@ pub async fn attention(
         let Some(rule) = GapRule::from_key(&key) else {
             continue;
         };
-        let collection = with_rules
+        let stored = row::text(&r, "collection")?;
+        // Back to the schema's `&'static str`; the query only names these collections.
+        let Some(collection) = with_rules
             .iter()
             .map(|m| m.collection)
-            .find(|c| *c == row::text(&r, "collection").unwrap_or_default())
-            .unwrap_or_default();
+            .find(|c| *c == stored)
+        else {
+            continue;
+        };
         found.entry(rule).or_default().push((
             row::text(&r, "updated_at")?,
             GapRecord {
