@@ -71,6 +71,22 @@ pub struct Organisation {
     /// Extra days on which the organisation's periods do not end (bridge days, closures).
     #[serde(default)]
     pub closure_days: Vec<time::Date>,
+    /// Hours before a breach's deadline at which reminders go out. The largest is also
+    /// the "due soon" window of breaches.
+    #[serde(default = "default_breach_reminders")]
+    pub breach_reminder_hours: Vec<u32>,
+    /// Days before a data-subject request's deadline at which reminders go out. The
+    /// largest is also the "due soon" window of requests.
+    #[serde(default = "default_request_reminders")]
+    pub request_reminder_days: Vec<u32>,
+}
+
+fn default_breach_reminders() -> Vec<u32> {
+    vec![48, 24, 4]
+}
+
+fn default_request_reminders() -> Vec<u32> {
+    vec![7, 2]
 }
 
 fn default_timezone() -> String {
@@ -78,6 +94,44 @@ fn default_timezone() -> String {
 }
 
 impl Organisation {
+    /// How long before a deadline a case counts as due soon: the first reminder's lead.
+    pub fn warning(&self, register_is_breach: bool) -> time::Duration {
+        if register_is_breach {
+            time::Duration::hours(
+                self.breach_reminder_hours
+                    .iter()
+                    .max()
+                    .copied()
+                    .unwrap_or(0)
+                    .into(),
+            )
+        } else {
+            time::Duration::days(
+                self.request_reminder_days
+                    .iter()
+                    .max()
+                    .copied()
+                    .unwrap_or(0)
+                    .into(),
+            )
+        }
+    }
+
+    /// The reminders' leads before a deadline, in minutes, largest first.
+    pub fn reminder_leads(&self, register_is_breach: bool) -> Vec<i64> {
+        if register_is_breach {
+            self.breach_reminder_hours
+                .iter()
+                .map(|h| i64::from(*h) * 60)
+                .collect()
+        } else {
+            self.request_reminder_days
+                .iter()
+                .map(|d| i64::from(*d) * 24 * 60)
+                .collect()
+        }
+    }
+
     /// The days on which the organisation's periods cannot end: its holiday region's public
     /// holidays (the chosen one, else its country's) and its closure days. `None` for a
     /// country without a holiday list and no region chosen: then only weekends and
@@ -110,6 +164,13 @@ impl Organisation {
         }
         self.closure_days.sort();
         self.closure_days.dedup();
+        for list in [
+            &mut self.breach_reminder_hours,
+            &mut self.request_reminder_days,
+        ] {
+            list.sort_unstable_by(|a, b| b.cmp(a));
+            list.dedup();
+        }
         tidy_opt(&mut self.dpo_name);
         tidy_opt(&mut self.dpo_email);
         tidy_opt(&mut self.dpo_phone);
@@ -176,6 +237,35 @@ impl Organisation {
                 "max_items",
                 "closure_days may list at most 400 days.",
             );
+        }
+        for (field, list, max, what) in [
+            (
+                "breach_reminder_hours",
+                &self.breach_reminder_hours,
+                72,
+                "hours",
+            ),
+            (
+                "request_reminder_days",
+                &self.request_reminder_days,
+                60,
+                "days",
+            ),
+        ] {
+            if list.len() > 5 {
+                v.add(
+                    field,
+                    "max_items",
+                    format!("{field} may list at most 5 reminders."),
+                );
+            }
+            if list.iter().any(|n| *n == 0 || *n > max) {
+                v.add(
+                    field,
+                    "range",
+                    format!("{field} must be whole numbers of {what} from 1 to {max}."),
+                );
+            }
         }
         v.into_result()
     }

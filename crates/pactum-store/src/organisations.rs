@@ -16,7 +16,7 @@ use crate::scope::OrgId;
 use crate::sql::{Sql, Value};
 
 const COLUMNS: &str = "id, slug, legal_name, trade_name, address, country, registration_number, vat_number, \
-dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, holiday_region, closure_days, created_at, updated_at";
+dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, holiday_region, closure_days, breach_reminder_hours, request_reminder_days, created_at, updated_at";
 
 /// An enum's serde name, e.g. `OrgRole::Both` -> "both".
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
@@ -53,6 +53,14 @@ fn values(org: &Organisation) -> Result<Vec<Value>> {
         Value::Text(org.holiday_region.clone()),
         Value::Text(Some(
             serde_json::to_string(&org.closure_days)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )),
+        Value::Text(Some(
+            serde_json::to_string(&org.breach_reminder_hours)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )),
+        Value::Text(Some(
+            serde_json::to_string(&org.request_reminder_days)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         )),
     ])
@@ -92,6 +100,12 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Record<Organisation>> {
             holiday_region: opt("holiday_region")?,
             closure_days: serde_json::from_str(&text("closure_days")?)
                 .map_err(|e| StoreError::Corrupt(format!("organisations.closure_days: {e}")))?,
+            breach_reminder_hours: serde_json::from_str(&text("breach_reminder_hours")?).map_err(
+                |e| StoreError::Corrupt(format!("organisations.breach_reminder_hours: {e}")),
+            )?,
+            request_reminder_days: serde_json::from_str(&text("request_reminder_days")?).map_err(
+                |e| StoreError::Corrupt(format!("organisations.request_reminder_days: {e}")),
+            )?,
         },
     })
 }
@@ -236,6 +250,8 @@ pub async fn update(
         "require_two_factor",
         "holiday_region",
         "closure_days",
+        "breach_reminder_hours",
+        "request_reminder_days",
     ];
     let mut sql = Sql::new("UPDATE organisations SET ");
     let mut sets = Vec::new();
@@ -260,6 +276,10 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
+    let calendar_changed = current.data.calendar() != org.calendar();
+    if calendar_changed {
+        crate::registers::resettle(store, id).await?;
+    }
     Ok(Record {
         id: id.0,
         project_id: None,

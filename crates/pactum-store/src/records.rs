@@ -413,6 +413,24 @@ async fn check_references<E: Stored>(
             );
         }
     }
+    // A case is handled by a member of the organisation, never by an outsider.
+    for (col, value) in table.columns.iter().zip(&enc.values) {
+        let (true, Value::Text(Some(user))) = (col.name == "assignee_id", value) else {
+            continue;
+        };
+        let mut sql = Sql::new("SELECT COUNT(*) FROM members WHERE org_id = ");
+        let o = sql.arg(scope.org().0);
+        let u = sql.arg(user.as_str());
+        sql.push(&format!("{o} AND user_id = {u}"));
+        let (n,): (i64,) = sql.query_as().fetch_one(&mut *conn).await?;
+        if n != 1 {
+            v.add(
+                col.name,
+                "not_found",
+                format!("{} is no member of this organisation.", col.name),
+            );
+        }
+    }
     for (link, ids) in table.links.iter().zip(&enc.links) {
         if ids.is_empty() {
             continue;

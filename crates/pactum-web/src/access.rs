@@ -117,6 +117,13 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/account/two-factor", Rule::User),
     ("POST", "/account/two-factor/disable", Rule::User),
     ("POST", "/account/sessions/{id}/end", Rule::User),
+    ("GET", "/account/calendar", Rule::User),
+    ("POST", "/account/calendar", Rule::User),
+    ("POST", "/account/calendar/revoke", Rule::User),
+    // The secret in the address is the credential; calendar clients send no cookie.
+    ("GET", "/calendar/{file}", PUBLIC),
+    ("GET", "/notifications", Rule::User),
+    ("POST", "/notifications/read", Rule::User),
     ("GET", "/account/verify-email", PUBLIC),
     ("POST", "/account/verify-email", LOGIN),
     ("GET", "/account/confirm-email", PUBLIC),
@@ -175,6 +182,22 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     (
         "POST",
         "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
+        Rule::Org(Write),
+    ),
+    // The organisation's registers (`breaches`, `requests`); other names are 404.
+    ("GET", "/orgs/{org}/{collection}", Rule::Org(Read)),
+    ("POST", "/orgs/{org}/{collection}", Rule::Org(Write)),
+    ("GET", "/orgs/{org}/{collection}/new", Rule::Org(Write)),
+    ("GET", "/orgs/{org}/{collection}/{id}", Rule::Org(Read)),
+    ("POST", "/orgs/{org}/{collection}/{id}", Rule::Org(Write)),
+    (
+        "GET",
+        "/orgs/{org}/{collection}/{id}/delete",
+        Rule::Org(Write),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/{collection}/{id}/delete",
         Rule::Org(Write),
     ),
 ];

@@ -83,6 +83,28 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// Sends a message and waits for the relay to take it: for work that records what was
+    /// sent (reminders), where a failure must be known.
+    pub async fn deliver(&self, to: &str, mail: Mail) -> Result<(), String> {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e: lettre::address::AddressError| e.to_string())?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body)
+            .map_err(|e| e.to_string())?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// One message, in the recipient's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
@@ -185,6 +207,31 @@ pub fn notice(language: Language, change: Change) -> Mail {
             ),
         ),
     )
+}
+
+/// A deadline is near: sent to a case's assignee and the organisation's admins.
+pub fn reminder(language: Language, what: &str, due: &str, left: &str, link: &str) -> Mail {
+    let (subject, body, signature) = match language {
+        Language::En => (
+            format!("Deadline {left}: {what}"),
+            format!(
+                "{what}\n\nDeadline: {due} ({left}).\n\nOpen it in Pactum:\n{link}\n\nYou get this reminder as the person handling it or as an administrator of the organisation."
+            ),
+            SIGNATURE_EN,
+        ),
+        Language::Nl => (
+            format!("Termijn {left}: {what}"),
+            format!(
+                "{what}\n\nUiterste moment: {due} ({left}).\n\nOpen het in Pactum:\n{link}\n\nU ontvangt deze herinnering als behandelaar of als beheerder van de organisatie."
+            ),
+            SIGNATURE_NL,
+        ),
+    };
+    Mail {
+        kind: "reminder",
+        subject,
+        body: format!("{body}{signature}"),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -204,6 +204,14 @@ pub fn router(state: AppState) -> Router {
         .route("/account/two-factor/disable", post(ui::account::disable))
         .route("/account/sessions/{id}/end", post(ui::account::end_session))
         .route(
+            "/account/calendar",
+            get(ui::calendar::show).post(ui::calendar::create),
+        )
+        .route("/account/calendar/revoke", post(ui::calendar::revoke))
+        .route("/calendar/{file}", get(ui::calendar::feed))
+        .route("/notifications", get(ui::notifications::show))
+        .route("/notifications/read", post(ui::notifications::mark_read))
+        .route(
             "/register",
             get(ui::register::form).post(ui::register::submit),
         )
@@ -250,6 +258,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
+            get(ui::record::confirm_delete).post(ui::record::delete),
+        )
+        .route(
+            "/orgs/{org}/{collection}",
+            get(ui::registers::list).post(ui::record::create),
+        )
+        .route("/orgs/{org}/{collection}/new", get(ui::record::new_form))
+        .route(
+            "/orgs/{org}/{collection}/{id}",
+            get(ui::record::show).post(ui::record::update),
+        )
+        .route(
+            "/orgs/{org}/{collection}/{id}/delete",
             get(ui::record::confirm_delete).post(ui::record::delete),
         )
         .route("/static/{file}", get(ui::assets::serve))

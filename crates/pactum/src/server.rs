@@ -44,6 +44,7 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run(self) -> anyhow::Result<()> {
+        let reminders = pactum_web::reminders::spawn(self.state.clone());
         let app = pactum_web::router(self.state);
         axum::serve(
             self.listener,
@@ -51,6 +52,7 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+        reminders.abort();
         Ok(())
     }
 }
@@ -135,7 +137,12 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     // Encrypted columns (the registers' free text) need the key ring, also for the
     // commands that import or export without serving.
     let keys = open_keys(settings)?;
-    Ok(store.with_sealer(Arc::new(pactum_web::state::KeySealer(keys))))
+    let store = store.with_sealer(Arc::new(pactum_web::state::KeySealer(keys)));
+    // Clocks derived by earlier rules are derived again (needs the key ring to read).
+    pactum_store::registers::resettle_if_stale(&store)
+        .await
+        .context("deriving the registers' deadlines")?;
+    Ok(store)
 }
 
 pub fn init_logging(settings: &Settings) {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::clocks::{self, OrgCalendar};
 use crate::entity::Entity;
@@ -157,11 +158,18 @@ pub struct Breach {
     #[serde(default, with = "serde_instant::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub closed_at: Option<OffsetDateTime>,
+    /// The member who handles the breach: reminders go to them and to the admins.
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
     /// Derived: the Art. 33(1) deadline, `aware_at` + 72 hours (for a processor, the
     /// controllers' notice deadline). Set by the server; a value sent is ignored.
     #[serde(default, with = "serde_instant::option")]
     #[schema(value_type = Option<String>, format = DateTime, read_only)]
     pub due_at: Option<OffsetDateTime>,
+    /// Derived: when the clock stopped (see `done_at`); empty while it runs.
+    #[serde(default, with = "serde_instant::option")]
+    #[schema(value_type = Option<String>, format = DateTime, read_only)]
+    pub stopped_at: Option<OffsetDateTime>,
 }
 
 impl Breach {
@@ -237,6 +245,7 @@ impl Entity for Breach {
         }
         // Derived on the server only.
         self.due_at = None;
+        self.stopped_at = None;
     }
 
     fn validate(&self) -> Result<(), Violations> {
@@ -340,6 +349,7 @@ impl Entity for Breach {
 
     fn settle(&mut self, _calendar: &OrgCalendar) -> Result<(), Violations> {
         self.due_at = Some(self.deadline());
+        self.stopped_at = self.done_at();
         Ok(())
     }
 }

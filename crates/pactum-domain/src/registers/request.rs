@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::clocks::{self, OrgCalendar};
 use crate::entity::Entity;
@@ -143,6 +144,9 @@ pub struct DataSubjectRequest {
     /// What was answered or done. Encrypted at rest.
     #[serde(default)]
     pub response: Option<String>,
+    /// The member who handles the request: reminders go to them and to the admins.
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
     /// Derived: the end of the last day to answer (one month, or three when extended),
     /// in UTC. Set by the server; a value sent is ignored.
     #[serde(default, with = "serde_instant::option")]
@@ -152,6 +156,10 @@ pub struct DataSubjectRequest {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date, read_only)]
     pub due_on: Option<Date>,
+    /// Derived: when the clock stopped (see `done_at`); empty while it runs.
+    #[serde(default, with = "serde_instant::option")]
+    #[schema(value_type = Option<String>, format = DateTime, read_only)]
+    pub stopped_at: Option<OffsetDateTime>,
 }
 
 impl Entity for DataSubjectRequest {
@@ -170,6 +178,7 @@ impl Entity for DataSubjectRequest {
         tidy_opt(&mut self.response);
         self.due_at = None;
         self.due_on = None;
+        self.stopped_at = None;
     }
 
     fn validate(&self) -> Result<(), Violations> {
@@ -271,6 +280,7 @@ impl Entity for DataSubjectRequest {
         };
         self.due_on = Some(due.due);
         self.due_at = Some(crate::clocks::period::end_of_day(due.due, &calendar.zone));
+        self.stopped_at = self.done_at();
         Ok(())
     }
 }

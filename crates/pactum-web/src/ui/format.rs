@@ -100,6 +100,26 @@ pub fn date_time_in(language: Language, zone: &str, t: OffsetDateTime) -> String
     )
 }
 
+/// A moment as a `datetime-local` control shows it: the wall clock of `zone`, to the minute
+/// (`2026-11-23T14:30`).
+pub fn local_input(zone: &str, t: OffsetDateTime) -> String {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_second(t.unix_timestamp()) {
+        Ok(ts) => ts.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A `datetime-local` value (minutes, optionally seconds) read as the wall clock of `zone`.
+/// A time that does not exist there (skipped by daylight saving) is read as the time the
+/// clocks show after the change; one that happens twice, as the first.
+pub fn from_local_input(zone: &str, text: &str) -> Option<OffsetDateTime> {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let civil: jiff::civil::DateTime = text.trim().parse().ok()?;
+    let zoned = civil.to_zoned(tz).ok()?;
+    OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second()).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -122,6 +142,29 @@ mod tests {
             time_of_day(Language::En, datetime!(2026-11-23 12:00 UTC)),
             "12pm"
         );
+    }
+
+    #[test]
+    fn form_moments_are_wall_clock_times_of_the_organisation() {
+        let zone = "Europe/Amsterdam";
+        let winter = datetime!(2026-01-15 13:30 UTC);
+        assert_eq!(local_input(zone, winter), "2026-01-15T14:30");
+        assert_eq!(from_local_input(zone, "2026-01-15T14:30"), Some(winter));
+        let summer = datetime!(2026-07-15 12:30 UTC);
+        assert_eq!(local_input(zone, summer), "2026-07-15T14:30");
+        assert_eq!(from_local_input(zone, "2026-07-15T14:30:00"), Some(summer));
+        // 29 March 2026, 02:30 does not exist in Amsterdam: read as 03:30 CEST.
+        assert_eq!(
+            from_local_input(zone, "2026-03-29T02:30"),
+            Some(datetime!(2026-03-29 01:30 UTC))
+        );
+        // 25 October 2026, 02:30 happens twice: the first (CEST) is taken.
+        assert_eq!(
+            from_local_input(zone, "2026-10-25T02:30"),
+            Some(datetime!(2026-10-25 00:30 UTC))
+        );
+        assert_eq!(from_local_input(zone, "yesterday"), None);
+        assert_eq!(from_local_input(zone, "2026-02-30T10:00"), None);
     }
 
     #[test]

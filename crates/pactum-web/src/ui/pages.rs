@@ -101,6 +101,8 @@ impl Chrome {
         let mut sections = vec![
             ("overview", "nav.overview", ""),
             ("projects", "nav.projects", "/projects"),
+            ("breaches", "nav.breaches", "/breaches"),
+            ("requests", "nav.requests", "/requests"),
             ("settings", "nav.settings", "/settings"),
             ("tokens", "nav.tokens", "/tokens"),
         ];
@@ -477,6 +479,7 @@ struct DashboardPage {
     counts: Vec<Count>,
     attention: Vec<crate::ui::attention::RuleView>,
     recent: Vec<crate::ui::attention::ChangeView>,
+    deadlines: Vec<crate::ui::registers::DeadlineView>,
 }
 
 /// An organisation's overview.
@@ -506,10 +509,13 @@ pub async fn dashboard(
         )
         .await?;
         let recent = pactum_store::activity::recent(&state.store, caller.org_id(), 8).await?;
-        Ok::<_, ApiError>((gaps, recent))
+        let deadlines =
+            pactum_store::registers::open(&state.store, caller.org_id(), DEADLINES).await?;
+        let org = pactum_store::organisations::get(&state.store, caller.org_id()).await?;
+        Ok::<_, ApiError>((gaps, recent, deadlines, org.data))
     }
     .await;
-    let (counts, (gaps, recent)) = match (counts, more) {
+    let (counts, (gaps, recent, deadlines, org)) = match (counts, more) {
         (Ok(c), Ok(m)) => (c, m),
         (Err(e), _) | (_, Err(e)) => return error_page(&headers, &e),
     };
@@ -523,6 +529,17 @@ pub async fn dashboard(
         counts,
         attention: crate::ui::attention::rules(t, &slug, gaps),
         recent: crate::ui::attention::changes(t, &slug, &caller.membership.timezone, recent),
+        deadlines: crate::ui::registers::deadlines(
+            t,
+            &slug,
+            &caller.membership.timezone,
+            &org,
+            state.clock.now(),
+            deadlines,
+        ),
     };
     render(StatusCode::OK, &page)
 }
+
+/// How many running deadlines the overview lists, soonest first.
+const DEADLINES: u32 = 10;

@@ -398,6 +398,9 @@ pub async fn records_list(
     let collection = p.get("collection").cloned().unwrap_or_default();
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let result = async {
+        if crate::ui::record_form::is_register(&collection) {
+            return Err(ApiError::NotFound("List".into()));
+        }
         let id = p.get("project").cloned().unwrap_or_default();
         let scope = project_scope(&caller, &id)?;
         let ProjectId(pid) = scope

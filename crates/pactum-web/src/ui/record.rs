@@ -24,8 +24,8 @@ use crate::state::AppState;
 use crate::ui::i18n::T;
 use crate::ui::pages::{Chrome, ConfirmPage, FieldError, csrf_of, error_page, language_of, render};
 use crate::ui::record_form::{
-    self, EXTRA_SUB_PROCESSOR_ROWS, Input, Opt, Posted, Spec, Tax, rule_message, specs,
-    taxonomy_options, values_of, values_of_posted,
+    self, CellKind, EXTRA_ROWS, Input, Opt, Posted, Spec, rule_message, specs, taxonomy_options,
+    values_of, values_of_posted,
 };
 
 /// Runs `$body` with `$E` bound to the entity type of a collection's URL segment.
@@ -69,6 +69,14 @@ macro_rules! with_entity {
                 type $E = pactum_domain::datamap::backup_strategy::BackupStrategy;
                 $body
             }
+            "breaches" => {
+                type $E = pactum_domain::registers::breach::Breach;
+                $body
+            }
+            "requests" => {
+                type $E = pactum_domain::registers::request::DataSubjectRequest;
+                $body
+            }
             _ => $none,
         }
     };
@@ -81,6 +89,8 @@ pub struct SubCell {
     pub name: String,
     pub id: String,
     pub label: String,
+    /// `text`, `textarea`, `datetime-local`, `check` or `select` (with `options`).
+    pub kind: &'static str,
     pub value: String,
     pub options: Option<Vec<Opt>>,
 }
@@ -98,7 +108,8 @@ pub struct FormField {
     /// What the record lacks here (shown as attention, not as an error).
     pub gap: Option<String>,
     pub required: bool,
-    /// `line`, `text`, `number`, `date`, `check`, `select`, `checks` or `rows`.
+    /// `line`, `text`, `number`, `date`, `datetime-local`, `check`, `select`, `checks` or
+    /// `rows`.
     pub kind: &'static str,
     pub value: String,
     pub checked: bool,
@@ -138,11 +149,10 @@ struct RecordPage {
     chrome: Chrome,
     errors: Vec<FieldError>,
     banner: Option<String>,
-    slug: String,
-    project_id: String,
-    project_name: String,
-    collection: String,
-    collection_title: String,
+    /// The way back: (link, label), outermost first.
+    crumbs: Vec<(String, String)>,
+    /// A register record's deadline and where it stands.
+    clock: Option<crate::ui::registers::ClockView>,
     /// Where the form posts; `None` for readers.
     action: Option<String>,
     delete_link: Option<String>,
@@ -212,7 +222,9 @@ async fn build_fields(
         let first = current.first().cloned().unwrap_or_default();
         let mut field = FormField {
             name: spec.name,
-            label: label_of(t, spec.name),
+            label: t
+                .get(&format!("field.{segment}.{}", spec.name))
+                .map_or_else(|| label_of(t, spec.name), str::to_owned),
             hint: t
                 .get(&format!("hint.{segment}.{}", spec.name))
                 .or_else(|| t.get(&format!("hint.{}", spec.name)))
@@ -291,59 +303,115 @@ async fn build_fields(
                 field.value = current.join("\n");
                 field.display = current.join(", ");
             }
-            Input::SubProcessors => {
+            Input::Moment => {
+                field.kind = "datetime-local";
+                if let Some(at) = crate::ui::format::from_local_input(place.zone(), &first) {
+                    field.display = crate::ui::format::date_time_in(t.0, place.zone(), at);
+                }
+            }
+            Input::Choices(values) => {
+                field.kind = "checks";
+                field.options = options(
+                    values
+                        .iter()
+                        .map(|v| ((*v).to_owned(), t.s(&format!("choice.{v}")).to_owned()))
+                        .collect(),
+                );
+            }
+            Input::Member => {
+                field.kind = "select";
+                let mut list: Vec<(String, String)> =
+                    pactum_store::members::list(&state.store, scope.org())
+                        .await?
+                        .into_iter()
+                        .map(|m| {
+                            let name = match m.display_name {
+                                Some(n) => format!("{n} ({})", m.email),
+                                None => m.email,
+                            };
+                            (m.user_id.to_string(), name)
+                        })
+                        .collect();
+                list.sort_by_key(|a| a.1.to_lowercase());
+                for id in &current {
+                    if !list.iter().any(|(k, _)| k == id) {
+                        list.push((id.clone(), t.s("form.former_member").to_owned()));
+                    }
+                }
+                field.options = options(list);
+            }
+            Input::Rows(rows_spec) => {
                 field.kind = "rows";
+                let first_cell = rows_spec.cells[0].name;
                 let stored = (0..)
-                    .take_while(|i| values.contains_key(&format!("sub_processors[{i}].name")))
+                    .take_while(|i| {
+                        values.contains_key(&format!("{}[{i}].{first_cell}", spec.name))
+                    })
                     .count();
-                let countries = taxonomy_options(Tax::Country, t.0);
-                let mechanisms = taxonomy_options(Tax::Mechanism, t.0);
                 let mut lines = Vec::new();
-                for i in 0..stored + EXTRA_SUB_PROCESSOR_ROWS {
+                for i in 0..stored + EXTRA_ROWS {
                     let value = |f: &str| {
                         values
-                            .get(&format!("sub_processors[{i}].{f}"))
+                            .get(&format!("{}[{i}].{f}", spec.name))
                             .and_then(|v| v.first().cloned())
                             .unwrap_or_default()
                     };
-                    let select = |list: &[(String, String)], v: &str| {
-                        Some(
-                            list.iter()
-                                .map(|(k, l)| Opt {
-                                    value: k.clone(),
-                                    label: l.clone(),
-                                    selected: k == v,
-                                })
-                                .collect(),
-                        )
-                    };
-                    if i < stored {
-                        lines.push(
-                            [value("name"), value("purpose"), value("country")]
-                                .into_iter()
-                                .filter(|s| !s.is_empty())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        );
-                    }
-                    let cell = |f: &str, options: Option<Vec<Opt>>| SubCell {
-                        name: format!("sub_processors[{i}].{f}"),
-                        id: format!("sub_processors-{i}-{f}"),
-                        label: label_of(t, &format!("sub_{f}")),
-                        value: value(f),
-                        options,
-                    };
-                    field.rows.push(SubRow {
-                        cells: vec![
-                            cell("name", None),
-                            cell("purpose", None),
-                            cell("country", select(&countries, &value("country"))),
-                            cell(
-                                "transfer_mechanism",
-                                select(&mechanisms, &value("transfer_mechanism")),
+                    let mut cells = Vec::new();
+                    let mut shown = Vec::new();
+                    for c in rows_spec.cells {
+                        let v = value(c.name);
+                        let (kind, opts) = match c.kind {
+                            CellKind::Line => ("text", None),
+                            CellKind::Text => ("textarea", None),
+                            CellKind::Moment => ("datetime-local", None),
+                            CellKind::Check => ("check", None),
+                            CellKind::Tax(tax) => (
+                                "select",
+                                Some(
+                                    taxonomy_options(tax, t.0)
+                                        .into_iter()
+                                        .map(|(k, l)| Opt {
+                                            selected: k == v,
+                                            value: k,
+                                            label: l,
+                                        })
+                                        .collect::<Vec<_>>(),
+                                ),
                             ),
-                        ],
-                    });
+                        };
+                        if !v.is_empty() {
+                            shown.push(match (c.kind, &opts) {
+                                (CellKind::Check, _) => {
+                                    label_of(t, &format!("{}{}", rows_spec.label_prefix, c.name))
+                                }
+                                (CellKind::Moment, _) => {
+                                    crate::ui::format::from_local_input(place.zone(), &v)
+                                        .map(|m| {
+                                            crate::ui::format::date_time_in(t.0, place.zone(), m)
+                                        })
+                                        .unwrap_or(v.clone())
+                                }
+                                (_, Some(o)) => o
+                                    .iter()
+                                    .find(|o| o.selected)
+                                    .map(|o| o.label.clone())
+                                    .unwrap_or(v.clone()),
+                                _ => v.clone(),
+                            });
+                        }
+                        cells.push(SubCell {
+                            name: format!("{}[{i}].{}", spec.name, c.name),
+                            id: format!("{}-{i}-{}", spec.name, c.name),
+                            label: label_of(t, &format!("{}{}", rows_spec.label_prefix, c.name)),
+                            kind,
+                            value: v,
+                            options: opts,
+                        });
+                    }
+                    if i < stored {
+                        lines.push(shown.join(", "));
+                    }
+                    field.rows.push(SubRow { cells });
                 }
                 field.display = lines.join("; ");
             }
@@ -381,12 +449,37 @@ fn gap_views(t: T, gaps: &[Gap]) -> Vec<GapView> {
         .collect()
 }
 
+/// Where a record lives: a project's data map, or one of the organisation's registers.
 struct Place {
     scope: Scope,
-    project_id: Uuid,
-    project_name: String,
+    /// The project (id, name); `None` for the registers.
+    project: Option<(Uuid, String)>,
     segment: String,
     specs: &'static [Spec],
+    zone: String,
+}
+
+impl Place {
+    fn zone(&self) -> &str {
+        &self.zone
+    }
+
+    /// The collection's list page.
+    fn base(&self, slug: &str) -> String {
+        match &self.project {
+            Some((id, _)) => format!("/orgs/{slug}/projects/{id}/{}", self.segment),
+            None => format!("/orgs/{slug}/{}", self.segment),
+        }
+    }
+
+    /// The organisation navigation's section.
+    fn section(&self) -> &'static str {
+        match self.segment.as_str() {
+            "breaches" => "breaches",
+            "requests" => "requests",
+            _ => "projects",
+        }
+    }
 }
 
 async fn place(
@@ -396,6 +489,20 @@ async fn place(
 ) -> Result<Place, ApiError> {
     let segment = p.get("collection").cloned().unwrap_or_default();
     let specs = specs(&segment).ok_or_else(|| ApiError::NotFound("List".into()))?;
+    let zone = caller.membership.timezone.clone();
+    // Registers live at /orgs/{org}/{collection}, the data map inside a project.
+    if record_form::is_register(&segment) == p.contains_key("project") {
+        return Err(ApiError::NotFound("List".into()));
+    }
+    if record_form::is_register(&segment) {
+        return Ok(Place {
+            scope: Scope::Org(caller.org_id()),
+            project: None,
+            segment,
+            specs,
+            zone,
+        });
+    }
     let project_id = p
         .get("project")
         .and_then(|id| Uuid::parse_str(id).ok())
@@ -404,10 +511,10 @@ async fn place(
         records::get::<Project>(&state.store, Scope::Org(caller.org_id()), project_id).await?;
     Ok(Place {
         scope: Scope::Project(caller.org_id(), ProjectId(project_id)),
-        project_id,
-        project_name: project.data.name,
+        project: Some((project_id, project.data.name)),
         segment,
         specs,
+        zone,
     })
 }
 
@@ -433,16 +540,14 @@ async fn page(
     errors: Vec<FieldError>,
     gaps: &[Gap],
     banner: Option<String>,
+    clock: Option<crate::ui::registers::ClockView>,
 ) -> Result<Response, ApiError> {
     let can_write = caller.require(Permission::Write).is_ok();
     let slug = caller.membership.slug.clone();
-    let base = format!(
-        "/orgs/{slug}/projects/{}/{}",
-        place.project_id, place.segment
-    );
+    let base = place.base(&slug);
     let fields = build_fields(state, t, place, values, &errors, gaps).await?;
     let mut chrome =
-        Chrome::new(t, "records.new", true, csrf_of(headers)).in_org(caller, "projects");
+        Chrome::new(t, "records.new", true, csrf_of(headers)).in_org(caller, place.section());
     chrome.has_errors = !errors.is_empty();
     let singular = t
         .s(&format!("one.{}", place.segment.replace('-', "_")))
@@ -476,11 +581,15 @@ async fn page(
             chrome,
             errors,
             banner,
-            slug,
-            project_id: place.project_id.to_string(),
-            project_name: place.project_name.clone(),
-            collection: place.segment.clone(),
-            collection_title: collection_title(t, &place.segment),
+            crumbs: {
+                let mut crumbs = Vec::new();
+                if let Some((id, name)) = &place.project {
+                    crumbs.push((format!("/orgs/{slug}/projects/{id}"), name.clone()));
+                }
+                crumbs.push((base.clone(), collection_title(t, &place.segment)));
+                crumbs
+            },
+            clock,
             action,
             delete_link,
             is_new,
@@ -520,6 +629,7 @@ pub async fn new_form(
             Vec::new(),
             &[],
             None,
+            None,
         )
         .await
     }
@@ -548,7 +658,9 @@ pub async fn show(
             let doc = serde_json::to_value(&rec.data).unwrap_or_default();
             let name = doc[E::TABLE.order].as_str().unwrap_or_default().to_owned();
             let gaps = rec.data.gaps();
-            page(&state, &headers, &caller, t, &place, Some((id, name)), &values_of(&doc), Vec::new(), &gaps, banner).await
+            let clock = crate::ui::registers::clock_of(&state, &caller, t, &place.segment, &doc).await?;
+            let values = values_of(&doc, place.specs, place.zone());
+            page(&state, &headers, &caller, t, &place, Some((id, name)), &values, Vec::new(), &gaps, banner, clock).await
         }, else Err(ApiError::NotFound("List".into())))
     }
     .await;
@@ -583,8 +695,8 @@ fn form_errors(t: T, specs: &[Spec], error: StoreError) -> Result<Vec<FieldError
 
 /// Reads the posted form into an entity, or the errors that stop it: what the form could
 /// not read, together with the entity's own rules on the rest.
-fn read<E: Stored>(t: T, specs: &[Spec], form: &Posted) -> Result<E, Vec<FieldError>> {
-    let (doc, input_errors) = record_form::to_json(specs, form);
+fn read<E: Stored>(t: T, specs: &[Spec], form: &Posted, zone: &str) -> Result<E, Vec<FieldError>> {
+    let (doc, input_errors) = record_form::to_json(specs, form, zone);
     let mut errors: Vec<FieldError> = input_errors
         .into_iter()
         .map(|e| FieldError {
@@ -632,10 +744,10 @@ async fn save(
     let result = async {
         let place = place(&state, &caller, &p).await?;
         let slug = &caller.membership.slug;
-        let base = format!("/orgs/{slug}/projects/{}/{}", place.project_id, place.segment);
+        let base = place.base(slug);
         with_entity!(place.segment.as_str(), E => {
             let id = if existing { Some(record_id(&p, E::NAME)?) } else { None };
-            let errors = match read::<E>(t, place.specs, &form) {
+            let errors = match read::<E>(t, place.specs, &form, place.zone()) {
                 Err(errors) => errors,
                 Ok(data) => {
                     let now = state.clock.now();
@@ -654,7 +766,7 @@ async fn save(
                 }
             };
             let name = form.0.iter().find(|(k, _)| k == E::TABLE.order).map(|(_, v)| v.clone()).unwrap_or_default();
-            page(&state, &headers, &caller, t, &place, id.map(|id| (id, name)), &values_of_posted(&form), errors, &[], None).await
+            page(&state, &headers, &caller, t, &place, id.map(|id| (id, name)), &values_of_posted(&form), errors, &[], None, None).await
         }, else Err(ApiError::NotFound("List".into())))
     }
     .await;
@@ -696,9 +808,9 @@ pub async fn confirm_delete(
             let doc = serde_json::to_value(&rec.data).unwrap_or_default();
             let name = doc[E::TABLE.order].as_str().unwrap_or_default().to_owned();
             let slug = &caller.membership.slug;
-            let link = format!("/orgs/{slug}/projects/{}/{}/{id}", place.project_id, place.segment);
+            let link = format!("{}/{id}", place.base(slug));
             let mut chrome = Chrome::new(t, "records.delete_title", true, csrf_of(&headers))
-                .in_org(&caller, "projects");
+                .in_org(&caller, place.section());
             chrome.title = format!("{} {name}", t.s("records.delete_title"));
             let body_key = if place.segment == "services" { "records.delete_service_body" } else { "records.delete_body" };
             Ok(render(StatusCode::OK, &ConfirmPage {
@@ -726,7 +838,7 @@ pub async fn delete(
             let id = record_id(&p, E::NAME)?;
             records::delete::<E>(&state.store, &caller.actor(), place.scope, id, state.clock.now()).await?;
             let slug = &caller.membership.slug;
-            Ok(Redirect::to(&format!("/orgs/{slug}/projects/{}/{}?m=deleted", place.project_id, place.segment)).into_response())
+            Ok(Redirect::to(&format!("{}?m=deleted", place.base(slug))).into_response())
         }, else Err(ApiError::NotFound("List".into())))
     }
     .await;

@@ -42,9 +42,78 @@ pub enum Input {
     Refs(&'static str),
     /// A list of short texts, one per line.
     Lines,
-    /// A vendor's own sub-processors, as rows of four fields.
-    SubProcessors,
+    /// A moment, entered as the organisation's wall-clock time (`datetime-local`) and kept
+    /// in UTC.
+    Moment,
+    /// Several of the entity's enum values, as checkboxes; labels are `choice.<value>`.
+    Choices(&'static [&'static str]),
+    /// A member of the organisation (their user id).
+    Member,
+    /// A list of small records (a vendor's sub-processors, a breach's updates), as rows.
+    Rows(&'static RowSpec),
 }
+
+/// The fields of one row of a `Rows` input. Labels are `field.<label_prefix><cell>`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RowSpec {
+    pub label_prefix: &'static str,
+    pub cells: &'static [Cell],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    pub name: &'static str,
+    pub kind: CellKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    Line,
+    Text,
+    Tax(Tax),
+    Moment,
+    Check,
+}
+
+pub const SUB_PROCESSORS: RowSpec = RowSpec {
+    label_prefix: "sub_",
+    cells: &[
+        Cell {
+            name: "name",
+            kind: CellKind::Line,
+        },
+        Cell {
+            name: "purpose",
+            kind: CellKind::Line,
+        },
+        Cell {
+            name: "country",
+            kind: CellKind::Tax(Tax::Country),
+        },
+        Cell {
+            name: "transfer_mechanism",
+            kind: CellKind::Tax(Tax::Mechanism),
+        },
+    ],
+};
+
+pub const BREACH_UPDATES: RowSpec = RowSpec {
+    label_prefix: "update_",
+    cells: &[
+        Cell {
+            name: "at",
+            kind: CellKind::Moment,
+        },
+        Cell {
+            name: "text",
+            kind: CellKind::Text,
+        },
+        Cell {
+            name: "sent_to_authority",
+            kind: CellKind::Check,
+        },
+    ],
+};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
@@ -177,7 +246,7 @@ pub fn specs(collection: &str) -> Option<&'static [Spec]> {
                 f("dpa_reference", Line),
                 f("breach_notice_hours", Number),
                 f("certifications", Lines),
-                f("sub_processors", SubProcessors),
+                f("sub_processors", Rows(&SUB_PROCESSORS)),
             ];
             S
         }
@@ -223,8 +292,103 @@ pub fn specs(collection: &str) -> Option<&'static [Spec]> {
             ];
             S
         }
+        "breaches" => {
+            const S: &[Spec] = &[
+                req("title", Line),
+                f("reference", Line),
+                f("role", Choice(&["controller", "processor"])),
+                f("assignee_id", Member),
+                f("occurred_at", Moment),
+                req("aware_at", Moment),
+                f("contained_at", Moment),
+                f(
+                    "nature",
+                    Choices(&["confidentiality", "integrity", "availability"]),
+                ),
+                f("description", Text),
+                f("data_categories", Taxonomies(Tax::DataCategory)),
+                f("subject_categories", Taxonomies(Tax::SubjectCategory)),
+                f("subjects_approx", Number),
+                f("records_approx", Number),
+                f("contact", Line),
+                f("consequences", Text),
+                f("measures", Text),
+                f("risk", Choice(&["unlikely", "risk", "high_risk"])),
+                f("risk_reasoning", Text),
+                f(
+                    "art34_exception",
+                    Choice(&["protected", "mitigated", "disproportionate"]),
+                ),
+                f("authority_notified_at", Moment),
+                f("authority_reference", Line),
+                f("delay_reason", Text),
+                f("subjects_informed_at", Moment),
+                f("controller_notice_hours", Number),
+                f("controllers_notified_at", Moment),
+                f("affected_persons", Text),
+                f("updates", Rows(&BREACH_UPDATES)),
+                f("closed_at", Moment),
+            ];
+            S
+        }
+        "requests" => {
+            const S: &[Spec] = &[
+                req(
+                    "kind",
+                    Choice(&[
+                        "access",
+                        "rectification",
+                        "erasure",
+                        "restriction",
+                        "portability",
+                        "objection",
+                        "automated_decision",
+                    ]),
+                ),
+                req("received_at", Moment),
+                f("reference", Line),
+                f(
+                    "channel",
+                    Choice(&["email", "letter", "web_form", "phone", "in_person", "other"]),
+                ),
+                f("assignee_id", Member),
+                f("requester_name", Line),
+                f("requester_contact", Line),
+                f("details", Text),
+                f(
+                    "status",
+                    Choice(&[
+                        "received",
+                        "verifying_identity",
+                        "in_progress",
+                        "answered",
+                        "refused",
+                        "withdrawn",
+                    ]),
+                ),
+                f("identity_verified_at", Moment),
+                f("identity_method", Line),
+                f("extended", Check),
+                f("extension_reason", Text),
+                f("extension_informed_on", Date),
+                f(
+                    "art12_ground",
+                    Choice(&["manifestly_unfounded", "excessive"]),
+                ),
+                f("art12_reasoning", Text),
+                f("fee_cents", Number),
+                f("answered_at", Moment),
+                f("response", Text),
+            ];
+            S
+        }
         _ => return None,
     })
+}
+
+/// Whether a collection is one of the organisation-wide registers (not a project's).
+pub fn is_register(collection: &str) -> bool {
+    matches!(collection, "breaches" | "requests")
 }
 
 /// The posted form, with repeated names (checkboxes) kept.
@@ -253,19 +417,39 @@ pub struct InputError {
     pub key: &'static str,
 }
 
-/// Sub-processor rows the form offers: the stored ones plus this many empty ones.
-pub const EXTRA_SUB_PROCESSOR_ROWS: usize = 2;
-const SUB_FIELDS: [&str; 4] = ["name", "purpose", "country", "transfer_mechanism"];
+/// Rows a `Rows` input offers: the stored ones plus this many empty ones.
+pub const EXTRA_ROWS: usize = 2;
 
 /// The posted form as the entity's JSON document, and the fields the form could not read.
 /// Empty optional fields are left out, so the entity's defaults apply; a required empty
 /// text is kept empty so its rule names it.
-pub fn to_json(specs: &[Spec], form: &Posted) -> (Value, Vec<InputError>) {
+pub fn to_json(specs: &[Spec], form: &Posted, zone: &str) -> (Value, Vec<InputError>) {
     let mut doc = Map::new();
     let mut errors = Vec::new();
     for spec in specs {
         let raw = form.one(spec.name).map(str::trim).unwrap_or("");
         let value = match spec.input {
+            Input::Moment => {
+                if raw.is_empty() {
+                    if spec.required {
+                        errors.push(InputError {
+                            field: spec.name,
+                            key: "form.date_time_required",
+                        });
+                    }
+                    continue;
+                }
+                match crate::ui::format::from_local_input(zone, raw) {
+                    Some(t) => Value::String(pactum_domain::timestamp::format(t)),
+                    None => {
+                        errors.push(InputError {
+                            field: spec.name,
+                            key: "form.date_time",
+                        });
+                        continue;
+                    }
+                }
+            }
             Input::Line | Input::Text | Input::Date => {
                 if raw.is_empty() && !spec.required {
                     continue;
@@ -280,7 +464,7 @@ pub fn to_json(specs: &[Spec], form: &Posted) -> (Value, Vec<InputError>) {
                 });
                 Value::String(uuid::Uuid::nil().to_string())
             }
-            Input::Taxonomy(_) | Input::Ref(_) | Input::Choice(_) => {
+            Input::Taxonomy(_) | Input::Ref(_) | Input::Choice(_) | Input::Member => {
                 if raw.is_empty() {
                     if spec.required {
                         Value::String(String::new())
@@ -316,6 +500,27 @@ pub fn to_json(specs: &[Spec], form: &Posted) -> (Value, Vec<InputError>) {
                 }
             }
             Input::Check => Value::Bool(!raw.is_empty()),
+            Input::Choices(values) => {
+                let picked: Vec<&str> = form
+                    .all(spec.name)
+                    .into_iter()
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                if picked.iter().any(|v| !values.contains(v)) {
+                    errors.push(InputError {
+                        field: spec.name,
+                        key: "form.choose_option",
+                    });
+                    continue;
+                }
+                Value::Array(
+                    picked
+                        .into_iter()
+                        .map(|v| Value::String(v.to_owned()))
+                        .collect(),
+                )
+            }
             Input::Refs(_) | Input::Taxonomies(_) => Value::Array(
                 form.all(spec.name)
                     .into_iter()
@@ -330,29 +535,50 @@ pub fn to_json(specs: &[Spec], form: &Posted) -> (Value, Vec<InputError>) {
                     .map(|l| Value::String(l.to_owned()))
                     .collect(),
             ),
-            Input::SubProcessors => {
+            Input::Rows(rows_spec) => {
+                let cells = rows_spec.cells;
+                let key = |i: usize, c: &Cell| format!("{}[{i}].{}", spec.name, c.name);
                 let mut rows = Vec::new();
                 for i in 0..500 {
-                    let cell = |f: &str| {
-                        form.one(&format!("{}[{i}].{f}", spec.name))
-                            .map(str::trim)
-                            .unwrap_or("")
-                    };
-                    if SUB_FIELDS
-                        .iter()
-                        .all(|f| form.one(&format!("{}[{i}].{f}", spec.name)).is_none())
-                    {
+                    let cell = |c: &Cell| form.one(&key(i, c)).map(str::trim).unwrap_or("");
+                    // Unchecked boxes are not posted: a row exists when its other cells do.
+                    let entries: Vec<&Cell> =
+                        cells.iter().filter(|c| c.kind != CellKind::Check).collect();
+                    if entries.iter().all(|c| form.one(&key(i, c)).is_none()) {
                         break;
                     }
-                    if SUB_FIELDS.iter().all(|f| cell(f).is_empty()) {
+                    if entries.iter().all(|c| cell(c).is_empty()) {
                         continue;
                     }
                     let mut row = Map::new();
-                    row.insert("name".into(), Value::String(cell("name").to_owned()));
-                    for f in &SUB_FIELDS[1..] {
-                        if !cell(f).is_empty() {
-                            row.insert((*f).into(), Value::String(cell(f).to_owned()));
-                        }
+                    for (n, c) in cells.iter().enumerate() {
+                        let raw = cell(c);
+                        let value = match c.kind {
+                            CellKind::Check => Value::Bool(!raw.is_empty()),
+                            // The first cell is always sent, so its rule names it.
+                            _ if raw.is_empty() && n > 0 => continue,
+                            CellKind::Moment if raw.is_empty() => {
+                                errors.push(InputError {
+                                    field: spec.name,
+                                    key: "form.date_time_required",
+                                });
+                                continue;
+                            }
+                            CellKind::Moment => {
+                                match crate::ui::format::from_local_input(zone, raw) {
+                                    Some(t) => Value::String(pactum_domain::timestamp::format(t)),
+                                    None => {
+                                        errors.push(InputError {
+                                            field: spec.name,
+                                            key: "form.date_time",
+                                        });
+                                        continue;
+                                    }
+                                }
+                            }
+                            _ => Value::String(raw.to_owned()),
+                        };
+                        row.insert(c.name.into(), value);
                     }
                     rows.push(Value::Object(row));
                 }
@@ -437,10 +663,14 @@ pub fn taxonomy_options(tax: Tax, language: Language) -> Vec<(String, String)> {
 }
 
 /// A form value as the control shows it: strings as typed, numbers as digits, lists as
-/// their elements.
-pub fn values_of(doc: &Value) -> HashMap<String, Vec<String>> {
+/// their elements, moments as the organisation's wall-clock time.
+pub fn values_of(doc: &Value, specs: &[Spec], zone: &str) -> HashMap<String, Vec<String>> {
     let mut out = HashMap::new();
     let Value::Object(map) = doc else { return out };
+    let moment = |v: &Value| -> Option<String> {
+        let t = pactum_domain::timestamp::parse(v.as_str()?).ok()?;
+        Some(crate::ui::format::local_input(zone, t))
+    };
     for (k, v) in map {
         let list = match v {
             Value::Null => Vec::new(),
@@ -464,13 +694,32 @@ pub fn values_of(doc: &Value) -> HashMap<String, Vec<String>> {
         };
         out.insert(k.clone(), list);
     }
-    if let Some(Value::Array(rows)) = map.get("sub_processors") {
-        for (i, row) in rows.iter().enumerate() {
-            for f in SUB_FIELDS {
-                if let Some(Value::String(s)) = row.get(f) {
-                    out.insert(format!("sub_processors[{i}].{f}"), vec![s.clone()]);
+    for spec in specs {
+        match spec.input {
+            Input::Moment => {
+                if let Some(local) = map.get(spec.name).and_then(moment) {
+                    out.insert(spec.name.to_owned(), vec![local]);
                 }
             }
+            Input::Rows(rows_spec) => {
+                let Some(Value::Array(rows)) = map.get(spec.name) else {
+                    continue;
+                };
+                for (i, row) in rows.iter().enumerate() {
+                    for c in rows_spec.cells {
+                        let shown = match (c.kind, row.get(c.name)) {
+                            (CellKind::Moment, Some(v)) => moment(v),
+                            (_, Some(Value::String(s))) => Some(s.clone()),
+                            (_, Some(Value::Bool(true))) => Some("on".to_owned()),
+                            _ => None,
+                        };
+                        if let Some(s) = shown {
+                            out.insert(format!("{}[{i}].{}", spec.name, c.name), vec![s]);
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -554,6 +803,70 @@ mod tests {
             "backup-strategies",
             serde_json::json!({"name": "x"}),
         );
+        fields::<pactum_domain::registers::breach::Breach>(
+            "breaches",
+            serde_json::json!({"title": "x", "aware_at": "2026-01-01T00:00:00.000000Z"}),
+        );
+        fields::<pactum_domain::registers::request::DataSubjectRequest>(
+            "requests",
+            serde_json::json!({"kind": "access", "received_at": "2026-01-01T00:00:00.000000Z"}),
+        );
+    }
+
+    #[test]
+    fn breach_form_reads_local_times_and_update_rows() {
+        let specs = specs("breaches").unwrap();
+        let (doc, errors) = to_json(
+            specs,
+            &posted(&[
+                ("title", "Lost laptop"),
+                ("aware_at", "2026-03-29T03:30"),
+                ("nature", "confidentiality"),
+                ("nature", "availability"),
+                ("updates[0].at", "2026-03-30T09:00"),
+                ("updates[0].text", "Laptop found"),
+                ("updates[0].sent_to_authority", "on"),
+                ("updates[1].at", "2026-03-31T09:00"),
+                ("updates[1].text", "Wiped remotely"),
+                ("updates[2].at", ""),
+                ("updates[2].text", ""),
+            ]),
+            "Europe/Amsterdam",
+        );
+        assert!(errors.is_empty());
+        assert_eq!(doc["aware_at"], "2026-03-29T01:30:00.000000Z");
+        assert_eq!(
+            doc["updates"],
+            serde_json::json!([
+                {"at": "2026-03-30T07:00:00.000000Z", "text": "Laptop found", "sent_to_authority": true},
+                {"at": "2026-03-31T07:00:00.000000Z", "text": "Wiped remotely", "sent_to_authority": false}
+            ])
+        );
+        let breach: pactum_domain::registers::breach::Breach =
+            serde_json::from_value(doc.clone()).unwrap();
+        assert_eq!(breach.updates.len(), 2);
+        // Shown again as the organisation's wall clock.
+        let shown = values_of(&doc, specs, "Europe/Amsterdam");
+        assert_eq!(shown["aware_at"], ["2026-03-29T03:30"]);
+        assert_eq!(shown["updates[0].at"], ["2026-03-30T09:00"]);
+        assert_eq!(shown["updates[0].sent_to_authority"], ["on"]);
+        assert!(!shown.contains_key("updates[1].sent_to_authority"));
+
+        let (_, errors) = to_json(
+            specs,
+            &posted(&[("title", "x"), ("aware_at", "soon"), ("nature", "secrecy")]),
+            "Europe/Amsterdam",
+        );
+        let fields: Vec<_> = errors.iter().map(|e| (e.field, e.key)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("aware_at", "form.date_time"),
+                ("nature", "form.choose_option")
+            ]
+        );
+        let (_, errors) = to_json(specs, &posted(&[("title", "x")]), "UTC");
+        assert_eq!(errors[0].key, "form.date_time_required");
     }
 
     #[test]
@@ -575,6 +888,7 @@ mod tests {
                 ("sub_processors[1].purpose", ""),
                 ("sub_processors[1].transfer_mechanism", ""),
             ]),
+            "UTC",
         );
         assert!(doc.1.is_empty());
         let doc = doc.0;
@@ -595,6 +909,7 @@ mod tests {
         let errors = to_json(
             specs("data-items").unwrap(),
             &posted(&[("retention_amount", "two"), ("sensitivity", "secret")]),
+            "UTC",
         )
         .1;
         let fields: Vec<_> = errors.iter().map(|e| (e.field, e.key)).collect();
@@ -617,6 +932,7 @@ mod tests {
                 ("service_ids", "a"),
                 ("service_ids", "b"),
             ]),
+            "UTC",
         )
         .0;
         assert_eq!(

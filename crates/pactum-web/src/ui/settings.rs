@@ -17,7 +17,7 @@ use crate::ui::pages::{Chrome, ConfirmPage, FieldError, csrf_of, error_page, lan
 use crate::ui::register::Field;
 
 /// (form field and element id, label key, autocomplete, input type, required)
-const FIELDS: [(&str, &str, &str, &str, bool); 10] = [
+const FIELDS: [(&str, &str, &str, &str, bool); 15] = [
     (
         "legal_name",
         "settings.legal_name",
@@ -52,7 +52,51 @@ const FIELDS: [(&str, &str, &str, &str, bool); 10] = [
         "text",
         false,
     ),
+    // The registers' clocks.
+    ("timezone", "settings.timezone", "off", "text", true),
+    (
+        "holiday_region",
+        "settings.holiday_region",
+        "off",
+        "text",
+        false,
+    ),
+    (
+        "closure_days",
+        "settings.closure_days",
+        "off",
+        "text",
+        false,
+    ),
+    (
+        "breach_reminder_hours",
+        "settings.breach_reminder_hours",
+        "off",
+        "text",
+        false,
+    ),
+    (
+        "request_reminder_days",
+        "settings.request_reminder_days",
+        "off",
+        "text",
+        false,
+    ),
 ];
+
+fn joined<T: ToString>(list: &[T]) -> String {
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A list typed as values separated by commas or spaces.
+fn split(text: &str) -> impl Iterator<Item = &str> {
+    text.split([',', ' ', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
 
 fn values(org: &Organisation) -> HashMap<String, String> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -70,6 +114,17 @@ fn values(org: &Organisation) -> HashMap<String, String> {
         ("dpo_email".to_owned(), opt(&org.dpo_email)),
         ("dpo_phone".to_owned(), opt(&org.dpo_phone)),
         ("eu_representative".to_owned(), opt(&org.eu_representative)),
+        ("timezone".to_owned(), org.timezone.clone()),
+        ("holiday_region".to_owned(), opt(&org.holiday_region)),
+        ("closure_days".to_owned(), joined(&org.closure_days)),
+        (
+            "breach_reminder_hours".to_owned(),
+            joined(&org.breach_reminder_hours),
+        ),
+        (
+            "request_reminder_days".to_owned(),
+            joined(&org.request_reminder_days),
+        ),
     ])
 }
 
@@ -125,7 +180,7 @@ async fn page(
                 name,
                 kind,
                 label: t.s(label).to_owned(),
-                hint: None,
+                hint: t.get(&format!("{label}_hint")).map(str::to_owned),
                 error: errors
                     .iter()
                     .find(|e| e.field == *name)
@@ -217,7 +272,60 @@ pub async fn save(
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let opt = |k: &str| Some(text(k)).filter(|v| !v.is_empty());
     let require_two_factor = form.get("require_two_factor").is_some_and(|v| v == "yes");
+    let t = language_of(&state, &headers, Some(caller.user_id())).await;
+    let mut input_errors = Vec::new();
+    // A field the posted form leaves out keeps its value (older forms, scripts).
+    let closure_days: Vec<time::Date> = match form.get("closure_days") {
+        None => current.closure_days.clone(),
+        Some(raw) => split(raw)
+            .filter_map(|d| {
+                let parsed =
+                    time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+                        .ok();
+                if parsed.is_none()
+                    && !input_errors
+                        .iter()
+                        .any(|e: &FieldError| e.field == "closure_days")
+                {
+                    input_errors.push(FieldError {
+                        field: "closure_days",
+                        message: t.s("settings.closure_days_wrong").replace("{value}", d),
+                    });
+                }
+                parsed
+            })
+            .collect(),
+    };
+    let mut numbers = |field: &'static str, kept: &[u32]| -> Vec<u32> {
+        let Some(raw) = form.get(field) else {
+            return kept.to_vec();
+        };
+        let parsed: Vec<Option<u32>> = split(raw).map(|n| n.parse().ok()).collect();
+        if parsed.iter().any(Option::is_none) {
+            input_errors.push(FieldError {
+                field,
+                message: t
+                    .s("settings.whole_numbers")
+                    .replace("{field}", t.s(&format!("settings.{field}"))),
+            });
+        }
+        parsed.into_iter().flatten().collect()
+    };
+    let breach_reminder_hours = numbers("breach_reminder_hours", &current.breach_reminder_hours);
+    let request_reminder_days = numbers("request_reminder_days", &current.request_reminder_days);
+    let timezone = form
+        .get("timezone")
+        .map_or_else(|| current.timezone.clone(), |z| z.trim().to_owned());
+    let holiday_region = match form.get("holiday_region") {
+        None => current.holiday_region.clone(),
+        Some(_) => opt("holiday_region"),
+    };
     let changed = Organisation {
+        timezone,
+        holiday_region,
+        closure_days,
+        breach_reminder_hours,
+        request_reminder_days,
         legal_name: text("legal_name"),
         trade_name: opt("trade_name"),
         address: opt("address"),
@@ -232,35 +340,42 @@ pub async fn save(
         ..current
     };
     let slug = caller.membership.slug.clone();
-    let t = language_of(&state, &headers, Some(caller.user_id())).await;
-    let errors = match organisations::update(
-        &state.store,
-        &caller.actor(),
-        caller.org_id(),
-        changed,
-        state.clock.now(),
-    )
-    .await
-    {
-        Ok(_) => return Redirect::to(&format!("/orgs/{slug}/settings?m=saved")).into_response(),
-        Err(StoreError::Invalid(v)) => v
-            .0
-            .into_iter()
-            .map(|x| {
-                // A rule on a field this form does not show still reaches the summary.
-                let field = FIELDS
-                    .iter()
-                    .find(|f| f.0 == x.field)
-                    .map_or("legal_name", |f| f.0);
-                let message = match (field, x.rule.as_str()) {
-                    ("legal_name", "required") => t.s("settings.legal_name_required").to_owned(),
-                    ("country", _) => t.s("settings.country_wrong").to_owned(),
-                    _ => x.message,
-                };
-                FieldError { field, message }
-            })
-            .collect(),
-        Err(e) => return error_page(&headers, &e.into()),
+    let errors = if !input_errors.is_empty() {
+        input_errors
+    } else {
+        match organisations::update(
+            &state.store,
+            &caller.actor(),
+            caller.org_id(),
+            changed,
+            state.clock.now(),
+        )
+        .await
+        {
+            Ok(_) => {
+                return Redirect::to(&format!("/orgs/{slug}/settings?m=saved")).into_response();
+            }
+            Err(StoreError::Invalid(v)) => {
+                v.0.into_iter()
+                    .map(|x| {
+                        // A rule on a field this form does not show still reaches the summary.
+                        let field = FIELDS
+                            .iter()
+                            .find(|f| f.0 == x.field)
+                            .map_or("legal_name", |f| f.0);
+                        let message = match (field, x.rule.as_str()) {
+                            ("legal_name", "required") => {
+                                t.s("settings.legal_name_required").to_owned()
+                            }
+                            ("country", _) => t.s("settings.country_wrong").to_owned(),
+                            _ => x.message,
+                        };
+                        FieldError { field, message }
+                    })
+                    .collect()
+            }
+            Err(e) => return error_page(&headers, &e.into()),
+        }
     };
     match page(
         &state,

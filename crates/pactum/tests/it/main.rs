@@ -15,6 +15,8 @@ mod gaps;
 mod isolation;
 mod openapi;
 mod registers;
+mod reminders;
 mod store_records;
 mod ui;
 mod ui_datamap;
+mod ui_registers;

@@ -160,6 +160,8 @@ pub fn test_settings() -> pactum_web::state::WebSettings {
 pub struct TestApp {
     pub db: TestDb,
     pub router: axum::Router,
+    /// What the router serves from (for background work such as reminder rounds).
+    pub state: pactum_web::AppState,
     pub clock: std::sync::Arc<pactum_web::clock::ManualClock>,
     /// Demo owners' (username, password), practions first.
     pub logins: Vec<(String, String)>,
@@ -199,10 +201,11 @@ impl TestApp {
         let seeded = pactum::demo::seed(&db.store, &hasher, NOW).await.unwrap();
         let clock = std::sync::Arc::new(pactum_web::clock::ManualClock::new(NOW));
         let state = pactum_web::AppState::new(db.store.clone(), clock.clone(), settings, keys);
-        let router = pactum_web::router(state);
+        let router = pactum_web::router(state.clone());
         let mut tokens = seeded.tokens.into_iter().map(|(_, t)| t);
         TestApp {
             router,
+            state,
             clock,
             logins: seeded.logins.into_iter().map(|(_, u, p)| (u, p)).collect(),
             practions: tokens.next().unwrap(),
@@ -321,8 +324,15 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
+        Self::start_on(0).await
+    }
+
+    /// On a given port (0: any free one).
+    pub async fn start_on(port: u16) -> SmtpSink {
         use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
         let port = listener.local_addr().unwrap().port();
         let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let store = messages.clone();
@@ -395,6 +405,16 @@ impl SmtpSink {
 
     pub fn count(&self) -> usize {
         self.messages.lock().unwrap().len()
+    }
+
+    /// Every message received so far: (recipient, text with quoted-printable decoded).
+    pub fn all(&self) -> Vec<(String, String)> {
+        self.messages
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(t, body)| (t.clone(), decode_quoted_printable(body)))
+            .collect()
     }
 }
 

@@ -1,0 +1,160 @@
+//! The reminder scheduler: once a minute, the process that holds the `reminders` lease
+//! looks at every running deadline and sends the reminders whose moment has come, each
+//! exactly once (see `pactum_store::reminders` for how a claim is recorded before mail goes
+//! out). Several Pactum processes on one PostgreSQL database share the work safely: only
+//! the lease holder runs, and even two runners could not both claim one reminder.
+
+use std::time::Duration as StdDuration;
+
+use pactum_domain::organisation::Organisation;
+use pactum_store::organisations;
+use pactum_store::registers::{self, Deadline, Register};
+use pactum_store::reminders::{self, Claim};
+use pactum_store::scope::OrgId;
+use time::Duration;
+use uuid::Uuid;
+
+use crate::mail;
+use crate::state::AppState;
+use crate::ui::i18n::T;
+
+const LEASE: &str = "reminders";
+/// A holder that stops renewing loses the lease after this long.
+const LEASE_TTL: Duration = Duration::minutes(3);
+/// The longest lead any organisation may choose (60 days, see `Organisation::validate`).
+const HORIZON: Duration = Duration::days(61);
+
+/// What one round did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Round {
+    /// False when another process holds the lease (nothing was looked at).
+    pub leader: bool,
+    /// Reminders claimed (new or retried) in this round.
+    pub claimed: usize,
+    /// E-mails the relay accepted.
+    pub mailed: usize,
+    /// E-mails that failed (the reminder is retried later).
+    pub failed: usize,
+}
+
+/// One round at the clock's current time, as `holder` (a process's own id).
+pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store::StoreError> {
+    let now = state.clock.now();
+    let mut out = Round::default();
+    if !reminders::lease(&state.store, LEASE, holder, now, LEASE_TTL).await? {
+        return Ok(out);
+    }
+    out.leader = true;
+    let due = registers::due_between(&state.store, now, now + HORIZON).await?;
+    let mut orgs: std::collections::HashMap<Uuid, Organisation> = Default::default();
+    for d in due {
+        let org = match orgs.entry(d.org_id) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                organisations::get(&state.store, OrgId(d.org_id))
+                    .await?
+                    .data,
+            ),
+        };
+        let org = &*org;
+        let leads = org.reminder_leads(d.register == Register::Breach);
+        // Only the latest reminder whose moment has passed: a server that was down (or a
+        // case entered late) sends one reminder, not every missed one.
+        let Some(lead) = leads
+            .iter()
+            .copied()
+            .filter(|l| d.due_at - Duration::minutes(*l) <= now)
+            .min()
+        else {
+            continue;
+        };
+        let recipients = reminders::recipients(&state.store, d.org_id, d.assignee_id).await?;
+        let users: Vec<Uuid> = recipients.iter().map(|r| r.user_id).collect();
+        // Skipped leads (larger than the one sent) are claimed too, without mail, so that
+        // they never go out after a later one.
+        for skipped in leads.iter().copied().filter(|l| *l > lead) {
+            if d.due_at - Duration::minutes(skipped) <= now
+                && reminders::claim(&state.store, &d, skipped, &[], now).await? != Claim::Taken
+            {
+                reminders::mark_sent(&state.store, &d, skipped, now).await?;
+            }
+        }
+        match reminders::claim(&state.store, &d, lead, &users, now).await? {
+            Claim::Taken => continue,
+            Claim::New | Claim::Retry => out.claimed += 1,
+        }
+        let (mailed, failed) = send(state, org, &d, &recipients).await;
+        out.mailed += mailed;
+        out.failed += failed;
+        if failed == 0 {
+            reminders::mark_sent(&state.store, &d, lead, state.clock.now()).await?;
+        }
+    }
+    Ok(out)
+}
+
+/// E-mails one reminder to its recipients with a confirmed address: (sent, failed).
+async fn send(
+    state: &AppState,
+    org: &Organisation,
+    d: &Deadline,
+    recipients: &[reminders::Recipient],
+) -> (usize, usize) {
+    let Some(mailer) = &state.security.mailer else {
+        // No relay configured: the in-app notification is all there is.
+        return (0, 0);
+    };
+    let now = state.clock.now();
+    let link = format!(
+        "{}/orgs/{}/{}/{}",
+        state.settings.public_url.trim_end_matches('/'),
+        org.slug,
+        d.register.collection(),
+        d.id
+    );
+    let (mut sent, mut failed) = (0, 0);
+    for r in recipients.iter().filter(|r| r.verified) {
+        let t = T(r.language);
+        let what =
+            crate::ui::registers::deadline_name(t, d.register, &d.label, d.reference.as_deref());
+        let due = crate::ui::registers::due_text(t, &org.timezone, d.register, d.due_at);
+        let left = crate::ui::registers::span(t, now, d.due_at);
+        match mailer
+            .deliver(
+                &r.email,
+                mail::reminder(r.language, &what, &due, &left, &link),
+            )
+            .await
+        {
+            Ok(()) => sent += 1,
+            Err(e) => {
+                tracing::warn!(error = %e, "reminder mail could not be sent; it will be retried");
+                failed += 1;
+            }
+        }
+    }
+    (sent, failed)
+}
+
+/// Runs rounds once a minute until the process ends. The lease is not given up on the way
+/// out: another process takes it over once it expires (three minutes).
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    let holder = Uuid::now_v7().to_string();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(StdDuration::from_secs(60));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match round(&state, &holder).await {
+                Ok(r) if r.claimed > 0 => tracing::info!(
+                    claimed = r.claimed,
+                    mailed = r.mailed,
+                    failed = r.failed,
+                    "reminders sent"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "reminder round failed"),
+            }
+        }
+    })
+}
