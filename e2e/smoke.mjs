@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
+import ICAL from 'ical.js';
 
 // A real SMTP listener (the commands Pactum's client uses), keeping each message.
 const mails = [];
@@ -327,6 +328,64 @@ try {
   assert.equal(status, 403, 'posting anyway is refused');
   await visitor.close();
 
+  // The registers: running deadlines on the overview, a breach entered in the
+  // organisation's time with its 72-hour clock, a request form's error, the reminder that
+  // the scheduler mailed for the demo's breach, and the calendar feed read by ical.js.
+  await page.goto(`${base}/orgs/practions`);
+  const deadlines = await page.textContent('#deadlines-title + ul');
+  assert.match(deadlines, /Breach: Support mailbox forwarded to a wrong address/);
+  assert.match(deadlines, /Due soon/);
+  await page.click('.org-nav a[href$="/breaches"]');
+  await page.waitForURL(/\/orgs\/practions\/breaches$/);
+  assert.equal((await page.textContent('.org-nav a[aria-current="page"]')).trim(), 'Breaches');
+  await audit('breach register');
+  await page.click('a[href$="/breaches/new"]');
+  await page.fill('#title', 'Lost USB stick');
+  await page.fill('#aware_at', '2026-11-20T09:15');
+  await page.check('input[name=nature][value=confidentiality]');
+  await page.fill('#updates-0-at', '2026-11-20T11:00');
+  await page.fill('#updates-0-text', 'Stick was encrypted');
+  await audit('new breach');
+  await page.click('main form button[type=submit]');
+  await page.waitForURL(/\/breaches\/[0-9a-f-]+\?m=created$/);
+  const clock = await page.textContent('.clock');
+  assert.match(clock, /Notify the supervisory authority \(Art\. 33\(1\)\)/);
+  assert.match(clock, /23 November 2026, 9:15am CET/);
+  assert.equal(await page.inputValue('#aware_at'), '2026-11-20T09:15', 'shown in the organisation\'s time');
+  await audit('breach with its deadline');
+  await page.goto(`${base}/orgs/practions/requests/new`);
+  await page.selectOption('#kind', 'access');
+  await page.click('main form button[type=submit]');
+  await page.waitForSelector('.error-summary');
+  assert.match(await page.textContent('.error-summary'), /Enter Received at/);
+  await audit('new request with an error');
+
+  // The scheduler's first round mailed the reminder 48 hours before the demo breach's
+  // deadline to the owner, and left it in the application.
+  if (smtp) {
+    const reminder = await mailTo('privacy@practions.example', 'Support mailbox forwarded', 90000);
+    assert.match(reminder, /Deadline in 1 day, 1[78] hours/);
+    await page.click('a[href="/notifications"]');
+    assert.match(await page.textContent('main'), /Support mailbox forwarded/);
+    await audit('reminders');
+  }
+
+  // A calendar address, fetched as a calendar app would (no cookie), parsed by ical.js.
+  await page.goto(`${base}/account/calendar`);
+  await page.click('main form[action="/account/calendar"] button');
+  const feedUrl = (await page.textContent('code.secret')).trim();
+  await audit('calendar feed');
+  const feed = await fetch(`${base}${new URL(feedUrl).pathname}`);
+  assert.equal(feed.status, 200);
+  const vcalendar = new ICAL.Component(ICAL.parse(await feed.text()));
+  const events = vcalendar.getAllSubcomponents('vevent').map((e) => new ICAL.Event(e));
+  const usb = events.find((e) => e.summary === 'Breach: Lost USB stick');
+  assert.ok(usb, `the new breach is in the feed: ${events.map((e) => e.summary).join('; ')}`);
+  assert.equal(usb.endDate.toJSDate().toISOString(), '2026-11-23T08:15:00.000Z');
+  assert.ok(events.some((e) => e.summary.startsWith('Request: Access (Art. 15)')));
+  await page.click('form[action="/account/calendar/revoke"] button');
+  assert.equal((await fetch(`${base}${new URL(feedUrl).pathname}`)).status, 404, 'revoked');
+
   // Signing out ends the session.
   await page.click('form[action="/logout"] button');
   await page.waitForURL(/\/login\?m=signed_out$/);
@@ -335,7 +394,7 @@ try {
   await page.click('a[href="/password/forgot"]');
   assert.equal(await page.textContent('h1'), 'Wachtwoord vergeten?');
   await audit('forgot password');
-  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, and sign-out work');
+  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a calendar feed parsed and revoked, and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {

@@ -141,7 +141,9 @@ async fn send(
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     let holder = Uuid::now_v7().to_string();
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(StdDuration::from_secs(60));
+        // The first round half a minute after start: the server is up and listening by then.
+        let first = tokio::time::Instant::now() + StdDuration::from_secs(30);
+        let mut every = tokio::time::interval_at(first, StdDuration::from_secs(60));
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
