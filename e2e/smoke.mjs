@@ -353,6 +353,10 @@ try {
   assert.match(clock, /23 November 2026, 9:15am CET/);
   assert.equal(await page.inputValue('#aware_at'), '2026-11-20T09:15', 'shown in the organisation\'s time');
   await audit('breach with its deadline');
+  await page.click('a[href$="/documentation"]');
+  assert.match(await page.textContent('main'), /Information provided in phases \(Art\. 33\(4\)\)/);
+  assert.match(await page.textContent('main'), /Stick was encrypted/);
+  await audit('breach documentation');
   await page.goto(`${base}/orgs/practions/requests/new`);
   await page.selectOption('#kind', 'access');
   await page.click('main form button[type=submit]');

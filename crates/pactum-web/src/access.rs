@@ -200,6 +200,16 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/orgs/{org}/{collection}/{id}/delete",
         Rule::Org(Write),
     ),
+    (
+        "GET",
+        "/orgs/{org}/{collection}/documentation",
+        Rule::Org(Read),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/{collection}/{id}/documentation",
+        Rule::Org(Read),
+    ),
 ];
 
 /// Pages answer a browser: a missing sign-in leads to the sign-in page, other refusals

@@ -266,6 +266,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/orgs/{org}/{collection}/new", get(ui::record::new_form))
         .route(
+            "/orgs/{org}/{collection}/documentation",
+            get(ui::documentation::register),
+        )
+        .route(
+            "/orgs/{org}/{collection}/{id}/documentation",
+            get(ui::documentation::record),
+        )
+        .route(
             "/orgs/{org}/{collection}/{id}",
             get(ui::record::show).post(ui::record::update),
         )

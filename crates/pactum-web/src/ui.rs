@@ -7,6 +7,7 @@ pub mod assets;
 pub mod attention;
 pub mod audit;
 pub mod calendar;
+pub mod documentation;
 pub mod flow;
 pub mod forgot;
 pub mod format;

@@ -153,6 +153,8 @@ struct RecordPage {
     crumbs: Vec<(String, String)>,
     /// A register record's deadline and where it stands.
     clock: Option<crate::ui::registers::ClockView>,
+    /// A register record's documentation page.
+    doc_link: Option<String>,
     /// Where the form posts; `None` for readers.
     action: Option<String>,
     delete_link: Option<String>,
@@ -430,6 +432,26 @@ async fn build_fields(
     Ok(out)
 }
 
+/// A register record's fields as read-only values, for its documentation.
+pub(crate) async fn summary(
+    state: &AppState,
+    caller: &Caller,
+    t: T,
+    segment: &str,
+    doc: &serde_json::Value,
+) -> Result<Vec<FormField>, ApiError> {
+    let specs = specs(segment).ok_or_else(|| ApiError::NotFound("List".into()))?;
+    let place = Place {
+        scope: Scope::Org(caller.org_id()),
+        project: None,
+        segment: segment.to_owned(),
+        specs,
+        zone: caller.membership.timezone.clone(),
+    };
+    let values = values_of(doc, specs, place.zone());
+    build_fields(state, t, &place, &values, &[], &[]).await
+}
+
 fn gap_views(t: T, gaps: &[Gap]) -> Vec<GapView> {
     gaps.iter()
         .map(|g| GapView {
@@ -588,6 +610,10 @@ async fn page(
                 }
                 crumbs.push((base.clone(), collection_title(t, &place.segment)));
                 crumbs
+            },
+            doc_link: match (&record, record_form::is_register(&place.segment)) {
+                (Some((id, _)), true) => Some(format!("{base}/{id}/documentation")),
+                _ => None,
             },
             clock,
             action,

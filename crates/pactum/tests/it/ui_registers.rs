@@ -178,6 +178,67 @@ async fn breaches_and_requests_in_the_browser(db: TestDb) {
         "requesters stay off the list"
     );
 
+    // The Art. 33(5) documentation: one breach, and the whole register, with the text
+    // that is encrypted at rest, grouped as Art. 33(3) lists it; each view is audited.
+    let one = v
+        .get(
+            &app,
+            &format!("/orgs/practions/breaches/{id}/documentation"),
+        )
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.html);
+    assert!(one.html.contains("Stolen laptop"));
+    assert!(
+        one.html
+            .contains("Information provided in phases (Art. 33(4))")
+    );
+    assert!(one.html.contains("Disk was encrypted"));
+    let all = v.get(&app, "/orgs/practions/breaches/documentation").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.html.contains("Likely consequences (Art. 33(3)(c))"));
+    assert!(
+        all.html
+            .contains("Names and e-mail addresses of 14 customers"),
+        "decrypted"
+    );
+    assert!(all.html.contains("<h2>Stolen laptop</h2>"));
+    let audit = app
+        .get(
+            "/api/v1/orgs/practions/audit?action=register.documented",
+            &app.practions,
+        )
+        .await;
+    assert_eq!(
+        audit.body.as_array().map(Vec::len),
+        Some(2),
+        "{:?}",
+        audit.body
+    );
+    let (other, other_password) = app.logins[1].clone();
+    let mut stranger = signed_in(&app, &other, &other_password).await;
+    assert_eq!(
+        stranger
+            .get(&app, "/orgs/practions/breaches/documentation")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger
+            .get(
+                &app,
+                &format!("/orgs/practions/breaches/{id}/documentation")
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let requests = v.get(&app, "/orgs/practions/requests/documentation").await;
+    assert!(
+        requests.html.contains("J. de Vries"),
+        "the requests' record"
+    );
+
     // In Dutch, the same register.
     let csrf = v.get(&app, "/account").await.hidden("csrf");
     let saved = v
@@ -320,7 +381,12 @@ async fn viewers_read_registers_but_do_not_change_them(db: TestDb) {
     let list = v.get(&app, "/orgs/practions/breaches").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(!list.html.contains("/breaches/new"));
-    let id = list.html.split("/orgs/practions/breaches/").nth(1).unwrap()[..36].to_owned();
+    let id = list
+        .html
+        .split("<td><a href=\"/orgs/practions/breaches/")
+        .nth(1)
+        .unwrap()[..36]
+        .to_owned();
     let shown = v.get(&app, &format!("/orgs/practions/breaches/{id}")).await;
     assert_eq!(shown.status, StatusCode::OK);
     assert!(
