@@ -374,6 +374,35 @@ try {
     await audit('reminders');
   }
 
+  // The public request form: turned on in the settings, used by a stranger (the browser
+  // solves the proof of work), answered with a reference by e-mail.
+  await page.goto(`${base}/orgs/practions/settings`);
+  await page.check('#intake_enabled');
+  await page.click('form[action="/orgs/practions/settings"] button[type=submit]');
+  await page.waitForURL(/\/settings\?m=saved$/);
+  const stranger = await browser.newContext({ locale: 'nl-NL' });
+  const intake = await stranger.newPage();
+  intake.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+  await intake.goto(`${base}/intake/practions`);
+  assert.equal(await intake.textContent('h1 .caption'), 'Practions');
+  await audit('public request form', intake);
+  await intake.check('#kind-access');
+  await intake.fill('#name', 'Noor Bakker');
+  await intake.fill('#email', 'noor@example.org');
+  await intake.fill('#details', 'Welke gegevens heeft u over mij?');
+  await intake.waitForTimeout(3500);
+  await intake.click('form[action="/intake/practions"] button[type=submit]');
+  await intake.waitForSelector('.banner--success', { timeout: 30000 });
+  const reference = (await intake.textContent('.banner--success strong')).trim();
+  assert.match(reference, /^WEB-/);
+  await audit('request received', intake);
+  if (smtp) await mailTo('noor@example.org', reference);
+  await stranger.close();
+  await page.goto(`${base}/orgs/practions/requests`);
+  assert.match(await page.textContent('main table'), new RegExp(reference));
+
   // A calendar address, fetched as a calendar app would (no cookie), parsed by ical.js.
   await page.goto(`${base}/account/calendar`);
   await page.click('main form[action="/account/calendar"] button');
@@ -398,7 +427,7 @@ try {
   await page.click('a[href="/password/forgot"]');
   assert.equal(await page.textContent('h1'), 'Wachtwoord vergeten?');
   await audit('forgot password');
-  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a calendar feed parsed and revoked, and sign-out work');
+  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a public request with its receipt, a calendar feed parsed and revoked, and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {

@@ -79,6 +79,9 @@ pub struct Organisation {
     /// largest is also the "due soon" window of requests.
     #[serde(default = "default_request_reminders")]
     pub request_reminder_days: Vec<u32>,
+    /// Whether the public request form (`/intake/{slug}`) takes requests.
+    #[serde(default)]
+    pub intake_enabled: bool,
 }
 
 fn default_breach_reminders() -> Vec<u32> {

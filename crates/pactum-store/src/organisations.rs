@@ -16,7 +16,7 @@ use crate::scope::OrgId;
 use crate::sql::{Sql, Value};
 
 const COLUMNS: &str = "id, slug, legal_name, trade_name, address, country, registration_number, vat_number, \
-dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, holiday_region, closure_days, breach_reminder_hours, request_reminder_days, created_at, updated_at";
+dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, holiday_region, closure_days, breach_reminder_hours, request_reminder_days, intake_enabled, created_at, updated_at";
 
 /// An enum's serde name, e.g. `OrgRole::Both` -> "both".
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
@@ -63,6 +63,7 @@ fn values(org: &Organisation) -> Result<Vec<Value>> {
             serde_json::to_string(&org.request_reminder_days)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         )),
+        Value::Bool(org.intake_enabled),
     ])
 }
 
@@ -106,6 +107,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Record<Organisation>> {
             request_reminder_days: serde_json::from_str(&text("request_reminder_days")?).map_err(
                 |e| StoreError::Corrupt(format!("organisations.request_reminder_days: {e}")),
             )?,
+            intake_enabled: crate::row::boolean(row, "intake_enabled")?,
         },
     })
 }
@@ -252,6 +254,7 @@ pub async fn update(
         "closure_days",
         "breach_reminder_hours",
         "request_reminder_days",
+        "intake_enabled",
     ];
     let mut sql = Sql::new("UPDATE organisations SET ");
     let mut sets = Vec::new();

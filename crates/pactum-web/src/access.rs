@@ -122,6 +122,9 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/account/calendar/revoke", Rule::User),
     // The secret in the address is the credential; calendar clients send no cookie.
     ("GET", "/calendar/{file}", PUBLIC),
+    // An organisation's public request form (404 unless the organisation turned it on).
+    ("GET", "/intake/{org_slug}", PUBLIC),
+    ("POST", "/intake/{org_slug}", PUBLIC),
     ("GET", "/notifications", Rule::User),
     ("POST", "/notifications/read", Rule::User),
     ("GET", "/account/verify-email", PUBLIC),

@@ -209,6 +209,29 @@ pub fn notice(language: Language, change: Change) -> Mail {
     )
 }
 
+/// The receipt of a request made through an organisation's public form.
+pub fn intake_receipt(language: Language, organisation: &str, reference: &str, due: &str) -> Mail {
+    let (subject, body) = match language {
+        Language::En => (
+            format!("Your request to {organisation}: {reference}"),
+            format!(
+                "{organisation} received your request. Its reference is {reference}; please quote it if you write about it.\n\nThe law gives {organisation} until {due} to answer (one month, Art. 12(3) GDPR). They may first ask you to confirm who you are.\n\nIf you did not make this request, you can ignore this message."
+            ),
+        ),
+        Language::Nl => (
+            format!("Uw verzoek aan {organisation}: {reference}"),
+            format!(
+                "{organisation} heeft uw verzoek ontvangen. Het kenmerk is {reference}; vermeld dat als u erover schrijft.\n\nDe wet geeft {organisation} tot {due} om te antwoorden (een maand, art. 12 lid 3 AVG). Mogelijk wordt u eerst gevraagd te bevestigen wie u bent.\n\nHeeft u dit verzoek niet gedaan? Dan kunt u dit bericht negeren."
+            ),
+        ),
+    };
+    Mail {
+        kind: "intake_receipt",
+        subject,
+        body: format!("{body}\n\n-- \nPactum"),
+    }
+}
+
 /// A deadline is near: sent to a case's assignee and the organisation's admins.
 pub fn reminder(language: Language, what: &str, due: &str, left: &str, link: &str) -> Mail {
     let (subject, body, signature) = match language {

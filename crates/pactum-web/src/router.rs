@@ -209,6 +209,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/account/calendar/revoke", post(ui::calendar::revoke))
         .route("/calendar/{file}", get(ui::calendar::feed))
+        .route(
+            "/intake/{org_slug}",
+            get(ui::intake::form).post(ui::intake::submit),
+        )
         .route("/notifications", get(ui::notifications::show))
         .route("/notifications/read", post(ui::notifications::mark_read))
         .route(

@@ -12,6 +12,7 @@ pub mod flow;
 pub mod forgot;
 pub mod format;
 pub mod i18n;
+pub mod intake;
 pub mod links;
 pub mod notifications;
 pub mod pages;

@@ -60,7 +60,10 @@ pub(crate) fn ticket(state: &AppState) -> FormTicket {
 }
 
 /// Checks the honeypot, the fill time and the proof of work (once only).
-async fn check_proof(state: &AppState, proof: &pactum_domain::account::FormProof) -> ApiResult<()> {
+pub(crate) async fn check_proof(
+    state: &AppState,
+    proof: &pactum_domain::account::FormProof,
+) -> ApiResult<()> {
     let refuse = |why: &str| {
         ApiError::Invalid(Violations::single(
             "proof",

@@ -115,6 +115,10 @@ fn values(org: &Organisation) -> HashMap<String, String> {
         ("dpo_phone".to_owned(), opt(&org.dpo_phone)),
         ("eu_representative".to_owned(), opt(&org.eu_representative)),
         ("timezone".to_owned(), org.timezone.clone()),
+        (
+            "intake_enabled".to_owned(),
+            if org.intake_enabled { "yes" } else { "" }.to_owned(),
+        ),
         ("holiday_region".to_owned(), opt(&org.holiday_region)),
         ("closure_days".to_owned(), joined(&org.closure_days)),
         (
@@ -139,6 +143,7 @@ struct SettingsPage {
     can_manage: bool,
     fields: Vec<Field>,
     require_two_factor: bool,
+    intake_enabled: bool,
     members: Vec<MemberRow>,
     roles: Vec<(String, String)>,
     member_fields: Vec<Field>,
@@ -191,6 +196,7 @@ async fn page(
             })
             .collect(),
         require_two_factor,
+        intake_enabled: form.get("intake_enabled").is_some_and(|v| v == "yes"),
         members: people
             .into_iter()
             .map(|m| MemberRow {
@@ -337,6 +343,7 @@ pub async fn save(
         dpo_phone: opt("dpo_phone"),
         eu_representative: opt("eu_representative"),
         require_two_factor,
+        intake_enabled: form.get("intake_enabled").is_some_and(|v| v == "yes"),
         ..current
     };
     let slug = caller.membership.slug.clone();

@@ -473,7 +473,146 @@ async fn viewers_read_registers_but_do_not_change_them(db: TestDb) {
     assert_eq!(outsider.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+async fn the_public_request_form(db: TestDb) {
+    let sink = crate::support::SmtpSink::start().await;
+    let mut settings = crate::support::test_settings();
+    settings.smtp = Some(pactum_web::mail::SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        from: "Pactum <pactum@test.example>".into(),
+    });
+    let app = TestApp::with_settings(db, settings).await;
+    let store = &app.db.store;
+    let count = || async {
+        app.get("/api/v1/orgs/practions/requests", &app.practions)
+            .await
+            .body["total"]
+            .as_i64()
+            .unwrap()
+    };
+    let before = count().await;
+    let mut v = crate::ui::Visitor::default();
+    // Off by default: the same 404 as an organisation that does not exist.
+    assert_eq!(
+        v.get(&app, "/intake/practions").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        v.get(&app, "/intake/nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut org = pactum_store::organisations::by_slug(store, "practions")
+        .await
+        .unwrap();
+    org.data.intake_enabled = true;
+    pactum_store::organisations::update(
+        store,
+        &Actor::system(),
+        pactum_store::scope::OrgId(org.id),
+        org.data,
+        NOW,
+    )
+    .await
+    .unwrap();
+
+    let form = v.get(&app, "/intake/practions").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.html
+            .contains("Make a request about your personal data")
+    );
+    let fill = |page: &crate::ui::Page, website: &str, email: &str| {
+        let challenge = page.hidden("challenge");
+        vec![
+            ("csrf".to_owned(), page.hidden("csrf")),
+            ("form_token".to_owned(), page.hidden("form_token")),
+            (
+                "nonce".to_owned(),
+                pactum_crypto::pow::solve(&challenge).to_string(),
+            ),
+            ("challenge".to_owned(), challenge),
+            ("website".to_owned(), website.to_owned()),
+            ("kind".to_owned(), "erasure".to_owned()),
+            ("name".to_owned(), "Noor Bakker".to_owned()),
+            ("email".to_owned(), email.to_owned()),
+            (
+                "details".to_owned(),
+                "Please erase my coaching account.".to_owned(),
+            ),
+        ]
+    };
+    let post = |fields: Vec<(String, String)>| fields;
+    // Bad input names each field and keeps what was typed; nothing is stored.
+    let bad = post(fill(&form, "", "noor-at-example"));
+    let refs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let page = v.post(&app, "/intake/practions", &refs).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.html
+            .contains("Enter an e-mail address in the right format")
+    );
+    assert!(
+        page.html.contains("Please erase my coaching account."),
+        "kept"
+    );
+    // A bot filling the hidden field is refused.
+    let bot = post(fill(&form, "https://spam.example", "noor@example.org"));
+    let refs: Vec<(&str, &str)> = bot.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let page = v.post(&app, "/intake/practions", &refs).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("The form could not be checked"));
+    assert_eq!(count().await, before, "nothing half-saved");
+
+    let good = post(fill(&form, "", "noor@example.org"));
+    let refs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let done = v.post(&app, "/intake/practions", &refs).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+    assert!(done.html.contains("Your request was received"));
+    assert!(
+        done.html.contains("23 December 2026, end of day"),
+        "{}",
+        done.html
+    );
+    let reference = done
+        .html
+        .split("<strong>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(reference.starts_with("WEB-"), "{reference}");
+    let receipt = sink.message_to("noor@example.org", &reference).await;
+    assert!(
+        receipt.contains("until 23 December 2026, end of day"),
+        "{receipt}"
+    );
+    // The same solved puzzle cannot be spent twice.
+    let replay = v.post(&app, "/intake/practions", &refs).await;
+    assert_eq!(replay.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count().await, before + 1);
+
+    // In the register: from the web form, received now, its clock running.
+    let list = app
+        .get("/api/v1/orgs/practions/requests", &app.practions)
+        .await;
+    let made = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reference"] == reference.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(made["channel"], "web_form");
+    assert_eq!(made["kind"], "erasure");
+    assert_eq!(made["requester_name"], "Noor Bakker");
+    assert_eq!(made["due_on"], "2026-12-23");
+    assert_eq!(made["received_at"], "2026-11-23T09:30:00.000000Z");
+}
+
 on_both_backends!(
+    the_public_request_form,
     breaches_and_requests_in_the_browser,
     closure_days_move_running_deadlines,
     viewers_read_registers_but_do_not_change_them,
