@@ -45,6 +45,10 @@ try {
   await shot('data-items');
   await page.click('tbody a');
   await page.screenshot({ path: `${out}/data-item.png`, fullPage: true });
+  await page.goto(`${base}/orgs/practions/breaches`);
+  await shot('breaches');
+  await page.click('tbody a');
+  await shot('breach');
   await page.goto(`${base}/orgs/practions/audit`);
   await shot('audit-log');
   await page.goto(`${base}/account`);

@@ -540,6 +540,21 @@ async fn place(
     })
 }
 
+/// What a record is called on its page: a breach's title, a request's right and
+/// reference, else the collection's natural column.
+fn record_name(t: T, segment: &str, order: &str, doc: &serde_json::Value) -> String {
+    match segment {
+        "breaches" => doc["title"].as_str().unwrap_or_default().to_owned(),
+        "requests" => crate::ui::registers::deadline_name(
+            t,
+            pactum_store::registers::Register::Request,
+            doc["kind"].as_str().unwrap_or_default(),
+            doc["reference"].as_str().filter(|r| !r.is_empty()),
+        ),
+        _ => doc[order].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
 fn record_id(p: &HashMap<String, String>, name: &str) -> Result<Uuid, ApiError> {
     p.get("id")
         .and_then(|id| Uuid::parse_str(id).ok())
@@ -682,7 +697,7 @@ pub async fn show(
             let id = record_id(&p, E::NAME)?;
             let rec = records::get::<E>(&state.store, place.scope, id).await?;
             let doc = serde_json::to_value(&rec.data).unwrap_or_default();
-            let name = doc[E::TABLE.order].as_str().unwrap_or_default().to_owned();
+            let name = record_name(t, &place.segment, E::TABLE.order, &doc);
             let gaps = rec.data.gaps();
             let clock = crate::ui::registers::clock_of(&state, &caller, t, &place.segment, &doc).await?;
             let values = values_of(&doc, place.specs, place.zone());
@@ -791,7 +806,9 @@ async fn save(
                     }
                 }
             };
-            let name = form.0.iter().find(|(k, _)| k == E::TABLE.order).map(|(_, v)| v.clone()).unwrap_or_default();
+            let name = record_name(t, &place.segment, E::TABLE.order, &serde_json::Value::Object(
+                form.0.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+            ));
             page(&state, &headers, &caller, t, &place, id.map(|id| (id, name)), &values_of_posted(&form), errors, &[], None, None).await
         }, else Err(ApiError::NotFound("List".into())))
     }
@@ -832,7 +849,7 @@ pub async fn confirm_delete(
             let id = record_id(&p, E::NAME)?;
             let rec = records::get::<E>(&state.store, place.scope, id).await?;
             let doc = serde_json::to_value(&rec.data).unwrap_or_default();
-            let name = doc[E::TABLE.order].as_str().unwrap_or_default().to_owned();
+            let name = record_name(t, &place.segment, E::TABLE.order, &doc);
             let slug = &caller.membership.slug;
             let link = format!("{}/{id}", place.base(slug));
             let mut chrome = Chrome::new(t, "records.delete_title", true, csrf_of(&headers))

@@ -165,6 +165,7 @@ async fn breaches_and_requests_in_the_browser(db: TestDb) {
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.html);
     let page = v.get(&app, made.location()).await;
+    assert!(page.html.contains("<h1>Request: Erasure (Art. 17)</h1>"));
     assert!(page.html.contains("Answer the request (Art. 12(3))"));
     assert!(
         page.html.contains("23 December 2026, end of day"),
