@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use crate::database::Store;
 use crate::error::Result;
-use crate::registers::{Deadline, Register};
+use crate::registers::{Deadline, RUNNING, deadline};
 use crate::row;
-use crate::sql::q;
+use crate::sql::{Sql, q};
 
 /// Replaces the user's feed with one whose token has `token_hash`.
 pub async fn replace(
@@ -88,33 +88,19 @@ pub struct FeedItem {
 /// Every running deadline in every organisation the user belongs to (every role may read
 /// both registers).
 pub async fn items(store: &Store, user: Uuid) -> Result<Vec<FeedItem>> {
-    let rows = q(
-        "SELECT d.*, o.slug, o.legal_name FROM (\
-         SELECT 'breaches' AS register, id, org_id, reference, title AS label, due_at, assignee_id, updated_at \
-         FROM breaches WHERE stopped_at IS NULL AND due_at IS NOT NULL \
-         UNION ALL \
-         SELECT 'requests' AS register, id, org_id, reference, kind AS label, due_at, assignee_id, updated_at \
-         FROM requests WHERE stopped_at IS NULL AND due_at IS NOT NULL) d \
-         JOIN members m ON m.org_id = d.org_id AND m.user_id = $1 \
-         JOIN organisations o ON o.id = d.org_id ORDER BY d.due_at, d.id LIMIT 5000",
-        vec![user.into()],
-    )
-    .query()
-    .fetch_all(store.pool())
-    .await?;
+    let mut sql = Sql::new(format!(
+        "SELECT d.*, o.slug, o.legal_name FROM {RUNNING} \
+         JOIN members m ON m.org_id = d.org_id AND m.user_id = "
+    ));
+    let u = sql.arg(user);
+    sql.push(&format!(
+        "{u} JOIN organisations o ON o.id = d.org_id ORDER BY d.due_at, d.id LIMIT 5000"
+    ));
+    let rows = sql.query().fetch_all(store.pool()).await?;
     rows.iter()
         .map(|r| {
             Ok(FeedItem {
-                deadline: Deadline {
-                    register: Register::parse(&row::text(r, "register")?)
-                        .unwrap_or(Register::Breach),
-                    id: row::uuid(r, "id")?,
-                    org_id: row::uuid(r, "org_id")?,
-                    reference: row::opt_text(r, "reference")?,
-                    label: row::opt_text(r, "label")?.unwrap_or_default(),
-                    due_at: row::ts(r, "due_at")?,
-                    assignee_id: row::opt_uuid(r, "assignee_id")?,
-                },
+                deadline: deadline(r)?,
                 org_slug: row::text(r, "slug")?,
                 org_name: row::text(r, "legal_name")?,
                 updated_at: row::ts(r, "updated_at")?,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::database::Store;
 use crate::error::Result;
-use crate::records::{self, ListQuery, MAX_PAGE};
+use crate::records::{self, MAX_PAGE};
 use crate::row;
 use crate::schema::Stored;
 use crate::scope::{OrgId, Scope};
@@ -55,14 +55,15 @@ pub struct Deadline {
     pub assignee_id: Option<Uuid>,
 }
 
-const SELECT: &str = "SELECT * FROM (\
-    SELECT 'breaches' AS register, id, org_id, reference, title AS label, due_at, assignee_id \
+/// Both registers' running clocks as one table `d` (never a sealed column).
+pub(crate) const RUNNING: &str = "(\
+    SELECT 'breaches' AS register, id, org_id, reference, title AS label, due_at, assignee_id, updated_at \
     FROM breaches WHERE stopped_at IS NULL AND due_at IS NOT NULL \
     UNION ALL \
-    SELECT 'requests' AS register, id, org_id, reference, kind AS label, due_at, assignee_id \
+    SELECT 'requests' AS register, id, org_id, reference, kind AS label, due_at, assignee_id, updated_at \
     FROM requests WHERE stopped_at IS NULL AND due_at IS NOT NULL) d";
 
-fn deadline(r: &sqlx::any::AnyRow) -> Result<Deadline> {
+pub(crate) fn deadline(r: &sqlx::any::AnyRow) -> Result<Deadline> {
     let register = row::text(r, "register")?;
     Ok(Deadline {
         register: Register::parse(&register).unwrap_or(Register::Breach),
@@ -77,7 +78,7 @@ fn deadline(r: &sqlx::any::AnyRow) -> Result<Deadline> {
 
 /// The organisation's running clocks, soonest (or most overdue) first.
 pub async fn open(store: &Store, org: OrgId, limit: u32) -> Result<Vec<Deadline>> {
-    let mut sql = Sql::new(SELECT);
+    let mut sql = Sql::new(format!("SELECT d.* FROM {RUNNING}"));
     let o = sql.arg(org.0);
     sql.push(&format!(
         " WHERE org_id = {o} ORDER BY due_at, id LIMIT {}",
@@ -94,7 +95,7 @@ pub async fn due_between(
     after: OffsetDateTime,
     until: OffsetDateTime,
 ) -> Result<Vec<Deadline>> {
-    let mut sql = Sql::new(SELECT);
+    let mut sql = Sql::new(format!("SELECT d.* FROM {RUNNING}"));
     let a = sql.arg(after);
     let u = sql.arg(until);
     sql.push(&format!(
@@ -118,46 +119,31 @@ async fn resettle_all<E: Stored>(store: &Store, org: OrgId) -> Result<()> {
         let mut conn = store.pool().acquire().await?;
         crate::organisations::calendar(&mut conn, org).await?
     };
-    let mut offset = 0;
-    loop {
-        let page = records::list::<E>(
-            store,
-            Scope::Org(org),
-            &ListQuery {
-                limit: MAX_PAGE,
-                offset,
-                ..ListQuery::default()
-            },
-        )
-        .await?;
-        let mut tx = store.write().await?;
-        for r in &page.items {
-            let mut data = r.data.clone();
-            if data.settle(&calendar).is_err() {
-                continue;
-            }
-            let derived = serde_json::to_value(&data).unwrap_or_default();
-            let table = E::TABLE;
-            let mut sql = Sql::new(format!("UPDATE {} SET ", table.name));
-            let mut sets = Vec::new();
-            for col in ["due_at", "due_on", "stopped_at"] {
-                if table.columns.iter().any(|c| c.name == col) {
-                    let v = derived[col].as_str().map(str::to_owned);
-                    let p = sql.arg(v);
-                    sets.push(format!("{col} = {p}"));
-                }
-            }
-            sql.push(&sets.join(", "));
-            let p = sql.arg(r.id);
-            sql.push(&format!(" WHERE id = {p}"));
-            sql.query().execute(&mut *tx).await?;
+    let records = records::every::<E>(store, Scope::Org(org)).await?;
+    let mut tx = store.write().await?;
+    for r in &records {
+        let mut data = r.data.clone();
+        if data.settle(&calendar).is_err() {
+            continue;
         }
-        tx.commit().await?;
-        offset += page.items.len() as u64;
-        if page.items.is_empty() || offset >= page.total as u64 {
-            return Ok(());
+        let derived = serde_json::to_value(&data).unwrap_or_default();
+        let table = E::TABLE;
+        let mut sql = Sql::new(format!("UPDATE {} SET ", table.name));
+        let mut sets = Vec::new();
+        for col in ["due_at", "due_on", "stopped_at"] {
+            if table.columns.iter().any(|c| c.name == col) {
+                let v = derived[col].as_str().map(str::to_owned);
+                let p = sql.arg(v);
+                sets.push(format!("{col} = {p}"));
+            }
         }
+        sql.push(&sets.join(", "));
+        let p = sql.arg(r.id);
+        sql.push(&format!(" WHERE id = {p}"));
+        sql.query().execute(&mut *tx).await?;
     }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Bumped when the clock rules change how `due_at` or `stopped_at` are derived.

@@ -189,6 +189,35 @@ pub async fn claim(
     })
 }
 
+/// A reminder's key: (register collection, record, deadline, lead in minutes).
+pub type Key = (String, Uuid, OffsetDateTime, i64);
+
+/// The reminders of deadlines after `after` that need no more work (sent, or out of
+/// attempts): one read, so that a round touches only what is left to do.
+pub async fn finished(
+    store: &Store,
+    after: OffsetDateTime,
+) -> Result<std::collections::HashSet<Key>> {
+    let rows = q(
+        "SELECT register, record_id, due_at, lead_minutes FROM reminders \
+         WHERE due_at > $1 AND (sent_at IS NOT NULL OR attempts >= $2)",
+        vec![after.into(), MAX_ATTEMPTS.into()],
+    )
+    .query()
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                row::text(r, "register")?,
+                row::uuid(r, "record_id")?,
+                row::ts(r, "due_at")?,
+                row::int(r, "lead_minutes")?,
+            ))
+        })
+        .collect()
+}
+
 /// Records that the reminder's e-mail went out.
 pub async fn mark_sent(
     store: &Store,

@@ -112,6 +112,18 @@ const fn json(name: &'static str) -> Column {
         references: None,
     }
 }
+/// What a [`member`] column refers to: a user who is a member of the organisation.
+pub const MEMBERS: &str = "members";
+
+/// A user id that must belong to a member of the record's organisation.
+const fn member(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: ColumnKind::Text,
+        references: Some(MEMBERS),
+    }
+}
+
 const fn reference(name: &'static str, table: &'static str) -> Column {
     Column {
         name,
@@ -342,7 +354,7 @@ impl Stored for Breach {
             sealed("affected_persons", "breach"),
             sealed("updates", "breach"),
             text("closed_at"),
-            text("assignee_id"),
+            member("assignee_id"),
             text("due_at"),
             text("stopped_at"),
         ],
@@ -376,7 +388,7 @@ impl Stored for DataSubjectRequest {
             int("fee_cents"),
             text("answered_at"),
             sealed("response", "request"),
-            text("assignee_id"),
+            member("assignee_id"),
             text("due_at"),
             text("due_on"),
             text("stopped_at"),

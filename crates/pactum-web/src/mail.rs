@@ -50,30 +50,30 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
-    /// Queues a message; the outcome is logged, never returned to the requester.
-    pub fn send(&self, to: &str, mail: Mail) {
-        let Ok(to) = to.parse::<Mailbox>() else {
-            tracing::warn!(
-                kind = mail.kind,
-                "not sending account mail: the stored address does not parse"
-            );
-            return;
-        };
-        let message = Message::builder()
+    fn message(&self, to: &str, mail: Mail) -> Result<Message, String> {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e: lettre::address::AddressError| e.to_string())?;
+        Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body);
-        let message = match message {
+            .body(mail.body)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Queues a message; the outcome is logged, never returned to the requester.
+    pub fn send(&self, to: &str, mail: Mail) {
+        let kind = mail.kind;
+        let message = match self.message(to, mail) {
             Ok(m) => m,
             Err(e) => {
-                tracing::warn!(kind = mail.kind, error = %e, "could not build account mail");
+                tracing::warn!(kind, error = %e, "could not build account mail");
                 return;
             }
         };
         let transport = self.transport.clone();
-        let kind = mail.kind;
         tokio::spawn(async move {
             match transport.send(message).await {
                 Ok(_) => tracing::info!(kind, "account mail sent"),
@@ -81,22 +81,11 @@ impl Mailer {
             }
         });
     }
-}
 
-impl Mailer {
     /// Sends a message and waits for the relay to take it: for work that records what was
     /// sent (reminders), where a failure must be known.
     pub async fn deliver(&self, to: &str, mail: Mail) -> Result<(), String> {
-        let to: Mailbox = to
-            .parse()
-            .map_err(|e: lettre::address::AddressError| e.to_string())?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body)
-            .map_err(|e| e.to_string())?;
+        let message = self.message(to, mail)?;
         self.transport
             .send(message)
             .await

@@ -46,6 +46,10 @@ pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store
     }
     out.leader = true;
     let due = registers::due_between(&state.store, now, now + HORIZON).await?;
+    let finished = reminders::finished(&state.store, now).await?;
+    let is_finished = |d: &Deadline, lead: i64| {
+        finished.contains(&(d.register.collection().to_owned(), d.id, d.due_at, lead))
+    };
     let mut orgs: std::collections::HashMap<Uuid, Organisation> = Default::default();
     for d in due {
         let org = match orgs.entry(d.org_id) {
@@ -68,12 +72,16 @@ pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store
         else {
             continue;
         };
+        if is_finished(&d, lead) {
+            continue;
+        }
         let recipients = reminders::recipients(&state.store, d.org_id, d.assignee_id).await?;
         let users: Vec<Uuid> = recipients.iter().map(|r| r.user_id).collect();
         // Skipped leads (larger than the one sent) are claimed too, without mail, so that
         // they never go out after a later one.
         for skipped in leads.iter().copied().filter(|l| *l > lead) {
             if d.due_at - Duration::minutes(skipped) <= now
+                && !is_finished(&d, skipped)
                 && reminders::claim(&state.store, &d, skipped, &[], now).await? != Claim::Taken
             {
                 reminders::mark_sent(&state.store, &d, skipped, now).await?;

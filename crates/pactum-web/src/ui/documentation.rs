@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use pactum_domain::registers::breach::Breach;
 use pactum_domain::registers::request::DataSubjectRequest;
-use pactum_store::records::{self, ListQuery, MAX_PAGE};
+use pactum_store::records;
 use pactum_store::schema::Stored;
 use pactum_store::scope::Scope;
 use serde_json::Value;
@@ -143,29 +143,13 @@ async fn entry(
 }
 
 async fn all<E: Stored>(state: &AppState, caller: &Caller) -> Result<Vec<Value>, ApiError> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = records::list::<E>(
-            &state.store,
-            Scope::Org(caller.org_id()),
-            &ListQuery {
-                limit: MAX_PAGE,
-                offset,
-                ..ListQuery::default()
-            },
-        )
-        .await?;
-        offset += page.items.len() as u64;
-        out.extend(
-            page.items
-                .iter()
-                .map(|r| serde_json::to_value(&r.data).unwrap_or_default()),
-        );
-        if page.items.is_empty() || offset >= page.total as u64 {
-            return Ok(out);
-        }
-    }
+    Ok(
+        records::every::<E>(&state.store, Scope::Org(caller.org_id()))
+            .await?
+            .iter()
+            .map(|r| serde_json::to_value(&r.data).unwrap_or_default())
+            .collect(),
+    )
 }
 
 async fn show(

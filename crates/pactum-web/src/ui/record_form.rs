@@ -538,12 +538,12 @@ pub fn to_json(specs: &[Spec], form: &Posted, zone: &str) -> (Value, Vec<InputEr
             Input::Rows(rows_spec) => {
                 let cells = rows_spec.cells;
                 let key = |i: usize, c: &Cell| format!("{}[{i}].{}", spec.name, c.name);
+                // Unchecked boxes are not posted: a row exists when its other cells do.
+                let entries: Vec<&Cell> =
+                    cells.iter().filter(|c| c.kind != CellKind::Check).collect();
                 let mut rows = Vec::new();
                 for i in 0..500 {
                     let cell = |c: &Cell| form.one(&key(i, c)).map(str::trim).unwrap_or("");
-                    // Unchecked boxes are not posted: a row exists when its other cells do.
-                    let entries: Vec<&Cell> =
-                        cells.iter().filter(|c| c.kind != CellKind::Check).collect();
                     if entries.iter().all(|c| form.one(&key(i, c)).is_none()) {
                         break;
                     }

@@ -26,6 +26,7 @@ use crate::state::AppState;
 use crate::ui::format;
 use crate::ui::i18n::T;
 use crate::ui::pages::{Chrome, csrf_of, error_page, language_of, render};
+use crate::ui::projects::capitalise;
 
 /// A record's deadline as its page shows it.
 pub struct ClockView {
@@ -399,10 +400,6 @@ pub fn deadline_name(t: T, register: Register, label: &str, reference: Option<&s
         Some(r) => format!("{name} ({r})"),
         None => name,
     }
-}
-
-fn capitalise(s: &str) -> String {
-    crate::ui::projects::capitalise(s)
 }
 
 /// A running deadline on the overview.

@@ -434,6 +434,13 @@ async fn viewers_read_registers_but_do_not_change_them(db: TestDb) {
         )
         .await;
     assert_eq!(assigned.status, StatusCode::CREATED, "{:?}", assigned.body);
+    let theirs = app
+        .get(
+            &format!("/api/v1/orgs/practions/requests?assignee_id={}", viewer.id),
+            t,
+        )
+        .await;
+    assert_eq!(theirs.body["total"], 1, "{:?}", theirs.body);
     let stranger = app
         .send(
             "POST",
