@@ -3,8 +3,8 @@
 # 10,000 data items, 2,000 processing activities), on SQLite and on PostgreSQL, with wrk at
 # concurrency 32 on loopback, side by side with /healthz (the ceiling of the HTTP stack in
 # the same run).
-# Prints req/s, p50 and p99 per endpoint, the server's peak RSS, and how fast
-# `pactum demo` is ready. Usage: bash bench/run.sh [seconds per endpoint, default 10]
+# Prints req/s, p50 and p99 per endpoint (and the server's own p50 and p99), the server's
+# peak RSS, and how fast `pactum demo` is ready. Usage: bash bench/run.sh [seconds per endpoint, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
@@ -30,14 +30,24 @@ wait_ready() {
     return 1
 }
 
-measure() { # label url token
-    local out rps p50 p99
-    out=$(wrk -t2 -c32 -d"${DURATION}s" --latency -H "Authorization: Bearer $3" "$2")
+# Client-side req/s, p50 and p99 from wrk; the server's own p50 and p99 (its Server-Timing
+# header, collected by bench/server-timing.lua) show how much of the latency is queueing.
+run_wrk() { # label url header...
+    local label=$1 url=$2 out rps p50 p99 server
+    shift 2
+    local headers=()
+    for h in "$@"; do headers+=(-H "$h"); done
+    out=$(wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/server-timing.lua "${headers[@]}" "$url")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1=="50%" {print $2}' <<<"$out")
     p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    server=$(awk '$1=="server-timing" {printf "%sms %sms", $3, $4}' <<<"$out")
     errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-    printf "%-10s %-34s %10s %9s %9s  %s\n" "$BACKEND" "$1" "$rps" "$p50" "$p99" "$errors"
+    printf "%-10s %-34s %10s %9s %9s   %-18s %s\n" "$BACKEND" "$label" "$rps" "$p50" "$p99" "$server" "$errors"
+}
+
+measure() { # label url token
+    run_wrk "$1" "$2" "Authorization: Bearer $3"
 }
 
 # Signs in through the sign-in form; prints the Cookie header value of the session.
@@ -53,16 +63,10 @@ sign_in() { # base user password
 }
 
 page() { # label url (uses $COOKIE)
-    local out rps p50 p99
-    out=$(wrk -t2 -c32 -d"${DURATION}s" --latency -H "Cookie: $COOKIE" -H "Accept-Encoding: gzip" "$2")
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-    p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-    errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-    printf "%-10s %-34s %10s %9s %9s  %s\n" "$BACKEND" "$1" "$rps" "$p50" "$p99" "$errors"
+    run_wrk "$1" "$2" "Cookie: $COOKIE" "Accept-Encoding: gzip"
 }
 
-printf "%-10s %-34s %10s %9s %9s\n" backend endpoint "req/s" p50 p99
+printf "%-10s %-34s %10s %9s %9s   %s\n" backend endpoint "req/s" p50 p99 "server p50 p99"
 for BACKEND in sqlite postgres; do
     if [ "$BACKEND" = sqlite ]; then
         unset PACTUM_DATABASE_URL
@@ -95,6 +99,8 @@ for BACKEND in sqlite postgres; do
     page "page: project (counts)" "$B/orgs/bench/projects/$PROJECT"
     page "page: data items, 25 of 10,000" "$B/orgs/bench/projects/$PROJECT/data-items"
     page "page: data items, search" "$B/orgs/bench/projects/$PROJECT/data-items?q=field%200042"
+    page "page: service with its items" "$B/orgs/bench/projects/$PROJECT/services/$SERVICE"
+    page "page: new data item (pickers)" "$B/orgs/bench/projects/$PROJECT/data-items/new"
     page "page: audit log" "$B/orgs/bench/audit"
     html=$(curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $COOKIE" -H 'Accept-Encoding: gzip' "$B/orgs/bench")
     printf "%-10s overview HTML on the wire (gzip): %s bytes\n" "$BACKEND" "$html"

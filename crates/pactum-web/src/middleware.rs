@@ -1,6 +1,6 @@
 //! What every response passes through: security headers, gzip, a request id, a time limit, a
-//! panic guard, and a trace line that carries no personal data (the matched route, never
-//! the raw path or query string, which can hold names and e-mail addresses).
+//! panic guard, its server time, and a trace line that carries no personal data (the matched
+//! route, never the raw path or query string, which can hold names and e-mail addresses).
 
 use std::time::Duration;
 
@@ -47,6 +47,22 @@ fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
     })
 }
 
+/// Adds `Server-Timing: app;dur=<ms>`: the time from routing to the response, extractors
+/// (session, permissions) and rendering included, the HTTP stack and compression not. The
+/// benchmark reads it to report the server's own share of the latency under load, which a
+/// client-side percentile mixes with queueing on a busy machine.
+async fn server_timing(req: Request, next: axum::middleware::Next) -> Response {
+    let start = std::time::Instant::now();
+    let mut response = next.run(req).await;
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={ms:.2}")) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("server-timing"), value);
+    }
+    response
+}
+
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::Internal("a handler panicked".into()).into_response()
 }
@@ -71,6 +87,7 @@ pub fn apply<S: Clone + Send + Sync + 'static>(
         tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
     });
     let router = router
+        .layer(axum::middleware::from_fn(server_timing))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TimeoutLayer::with_status_code(
