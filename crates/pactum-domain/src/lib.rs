@@ -5,7 +5,9 @@
 
 pub mod access;
 pub mod account;
+pub mod assessments;
 pub mod clocks;
+pub mod compliance;
 pub mod datamap;
 pub mod entity;
 pub mod gaps;

@@ -4,6 +4,8 @@
 //!
 //! API token hashes are credentials, not data, and are left out.
 
+use pactum_domain::assessments::dpia::Dpia;
+use pactum_domain::assessments::risk::RiskAssessment;
 use pactum_domain::datamap::backup_strategy::BackupStrategy;
 use pactum_domain::datamap::data_item::DataItem;
 use pactum_domain::datamap::data_user::DataUser;
@@ -52,6 +54,11 @@ pub struct Export {
     pub data_users: Vec<Record<DataUser>>,
     pub transfers: Vec<Record<Transfer>>,
     pub processing_activities: Vec<Record<ProcessingActivity>>,
+    /// The assessments (absent from exports made before they existed).
+    #[serde(default)]
+    pub risk_assessments: Vec<Record<RiskAssessment>>,
+    #[serde(default)]
+    pub dpias: Vec<Record<Dpia>>,
     /// The registers (absent from exports made before they existed).
     #[serde(default)]
     pub breaches: Vec<Record<Breach>>,
@@ -147,6 +154,8 @@ pub async fn export(store: &Store, org: OrgId) -> Result<Export> {
         data_users: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
         transfers: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
         processing_activities: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        risk_assessments: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        dpias: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
         breaches: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
         requests: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
         projects,
@@ -242,6 +251,8 @@ pub async fn import(
         store.sealer_opt(),
     )
     .await?;
+    insert_all(&mut tx, org, &mut doc.risk_assessments, store.sealer_opt()).await?;
+    insert_all(&mut tx, org, &mut doc.dpias, store.sealer_opt()).await?;
     for (i, b) in doc.breaches.iter_mut().enumerate() {
         records::insert(&mut tx, Scope::Org(org), b, store.sealer_opt())
             .await

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod audit;
+pub mod compliance;
 pub mod database;
 pub mod error;
 pub mod export;

@@ -391,6 +391,8 @@ fn singular(table: &str) -> &str {
         "data_items" => "data item",
         "transfers" => "transfer",
         "security_measures" => "security measure",
+        "risk_assessments" => "risk assessment",
+        "processing_activities" => "processing activity",
         other => other,
     }
 }

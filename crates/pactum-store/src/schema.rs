@@ -2,6 +2,8 @@
 //! links, search and sort columns. The generic queries in `records` read these descriptions,
 //! so adding an entity means a migration, a domain type and one `Table` here.
 
+use pactum_domain::assessments::dpia::Dpia;
+use pactum_domain::assessments::risk::RiskAssessment;
 use pactum_domain::datamap::backup_strategy::BackupStrategy;
 use pactum_domain::datamap::data_item::DataItem;
 use pactum_domain::datamap::data_user::DataUser;
@@ -445,6 +447,80 @@ impl Stored for Vendor {
     };
 }
 
+impl Stored for RiskAssessment {
+    const TABLE: &'static Table = &Table {
+        name: "risk_assessments",
+        scope: ScopeKind::Project,
+        columns: &[
+            reference("service_id", "services"),
+            reference("processing_activity_id", "processing_activities"),
+            text("threat"),
+            text("description"),
+            int("likelihood"),
+            int("impact"),
+            int("residual_likelihood"),
+            int("residual_impact"),
+            text("treatment"),
+            member("owner_id"),
+            text("review_on"),
+            int("inherent_score"),
+            int("residual_score"),
+        ],
+        links: &[Link {
+            field: "security_measure_ids",
+            table: "risk_security_measures",
+            target: "security_measures",
+        }],
+        search: &["threat", "description"],
+        order: "threat",
+        unique: None,
+    };
+}
+
+impl Stored for Dpia {
+    const TABLE: &'static Table = &Table {
+        name: "dpias",
+        scope: ScopeKind::Project,
+        columns: &[
+            text("name"),
+            reference("processing_activity_id", "processing_activities"),
+            json("criteria"),
+            json("art35_cases"),
+            json("national_list"),
+            text("criteria_notes"),
+            text("description"),
+            text("necessity"),
+            text("risks"),
+            text("measures"),
+            text("dpo_advice"),
+            boolean("dpo_advice_followed"),
+            text("subjects_views"),
+            text("residual_risk"),
+            text("decision"),
+            text("decision_note"),
+            text("decided_on"),
+            text("review_on"),
+            text("outcome"),
+            boolean("prior_consultation"),
+        ],
+        links: &[
+            Link {
+                field: "risk_assessment_ids",
+                table: "dpia_risk_assessments",
+                target: "risk_assessments",
+            },
+            Link {
+                field: "security_measure_ids",
+                table: "dpia_security_measures",
+                target: "security_measures",
+            },
+        ],
+        search: &["name", "description"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
 /// The project tables in the order an import must insert them (referenced before referring).
 pub const PROJECT_TABLES_IN_DEPENDENCY_ORDER: &[&str] = &[
     "vendors",
@@ -456,6 +532,8 @@ pub const PROJECT_TABLES_IN_DEPENDENCY_ORDER: &[&str] = &[
     "data_users",
     "transfers",
     "processing_activities",
+    "risk_assessments",
+    "dpias",
 ];
 
 /// One collection of a project's data map, as the cross-collection queries need it.
@@ -478,9 +556,10 @@ impl MapTable {
     }
 }
 
-/// The nine collections of the data map, in the order the pages list them. The one list
-/// every query across the data map (counts, gaps, recent changes) reads.
-pub fn data_map() -> [MapTable; 9] {
+/// The collections of a project, in the order the pages list them: the nine of the data map,
+/// then the assessments. The one list every query across the data map (counts, gaps,
+/// recent changes) reads.
+pub fn data_map() -> [MapTable; 11] {
     [
         MapTable::of::<ProcessingActivity>(),
         MapTable::of::<Service>(),
@@ -491,5 +570,7 @@ pub fn data_map() -> [MapTable; 9] {
         MapTable::of::<SecurityMeasure>(),
         MapTable::of::<DeviceGroup>(),
         MapTable::of::<BackupStrategy>(),
+        MapTable::of::<RiskAssessment>(),
+        MapTable::of::<Dpia>(),
     ]
 }

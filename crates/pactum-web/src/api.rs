@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod compliance;
 pub mod export;
 pub mod gaps;
 pub mod grant;

@@ -227,6 +227,12 @@ pub fn document() -> OpenApi {
         add::<BackupCodes>(&mut schemas);
         add::<pactum_store::audit::AuditEvent>(&mut schemas);
         add::<crate::api::gaps::RuleGaps>(&mut schemas);
+        add::<crate::api::compliance::ComplianceReport>(&mut schemas);
+        add::<crate::api::compliance::DayScore>(&mut schemas);
+        add::<pactum_domain::compliance::Reason>(&mut schemas);
+        add::<pactum_domain::compliance::Finding>(&mut schemas);
+        add::<pactum_domain::compliance::Subject>(&mut schemas);
+        add::<pactum_domain::compliance::Check>(&mut schemas);
         add::<crate::api::gaps::GapRecord>(&mut schemas);
         add::<pactum_domain::gaps::Gap>(&mut schemas);
         add::<pactum_domain::gaps::GapRule>(&mut schemas);
@@ -493,6 +499,14 @@ pub fn document() -> OpenApi {
             "gaps",
             None,
             ("200", ok("Rules with gaps.", array_of("RuleGaps"))),
+        ),
+        fixed(
+            "/orgs/{org}/compliance",
+            HttpMethod::Get,
+            "The compliance assessment: a score of 0 to 100 with the points each check lost, every finding (check, GDPR article, severity, record and field to fix), and the organisation's score per recorded day. Filter: project_id (one project's data map and assessments). The organisation's assessment is kept as the day's score",
+            "compliance",
+            None,
+            ("200", ok("The assessment.", reference("ComplianceReport"))),
         ),
         fixed(
             "/auth/form",

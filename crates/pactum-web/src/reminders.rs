@@ -2,7 +2,8 @@
 //! looks at every running deadline and sends the reminders whose moment has come, each
 //! exactly once (see `pactum_store::reminders` for how a claim is recorded before mail goes
 //! out). Several Pactum processes on one PostgreSQL database share the work safely: only
-//! the lease holder runs, and even two runners could not both claim one reminder.
+//! the lease holder runs, and even two runners could not both claim one reminder. The same
+//! round keeps each organisation's daily compliance score.
 
 use std::time::Duration as StdDuration;
 
@@ -35,7 +36,12 @@ pub struct Round {
     pub mailed: usize,
     /// E-mails that failed (the reminder is retried later).
     pub failed: usize,
+    /// Organisations whose daily compliance score was computed in this round.
+    pub scored: usize,
 }
+
+/// Organisations scored per round at most, so one round stays short on a large install.
+const SCORES_PER_ROUND: u32 = 10;
 
 /// One round at the clock's current time, as `holder` (a process's own id).
 pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store::StoreError> {
@@ -97,6 +103,16 @@ pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store
         if failed == 0 {
             reminders::mark_sent(&state.store, &d, lead, state.clock.now()).await?;
         }
+    }
+    // The daily compliance score, for the dashboard's trend also on days nobody looks.
+    for (org, zone) in
+        pactum_store::compliance::stale(&state.store, now - Duration::days(1), SCORES_PER_ROUND)
+            .await?
+    {
+        let today = crate::ui::format::today_in(&zone, now);
+        let assessment = pactum_store::compliance::assess(&state.store, org, today, now).await?;
+        pactum_store::compliance::record(&state.store, org, today, &assessment, now).await?;
+        out.scored += 1;
     }
     Ok(out)
 }

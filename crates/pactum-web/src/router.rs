@@ -3,6 +3,8 @@
 
 use axum::Router;
 use axum::routing::{delete, get, post};
+use pactum_domain::assessments::dpia::Dpia;
+use pactum_domain::assessments::risk::RiskAssessment;
 use pactum_domain::datamap::backup_strategy::BackupStrategy;
 use pactum_domain::datamap::data_item::DataItem;
 use pactum_domain::datamap::data_user::DataUser;
@@ -19,7 +21,8 @@ use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
 use crate::api::{
-    account, audit, export, gaps, grant, health, members, organisation, records, taxonomies, tokens,
+    account, audit, compliance, export, gaps, grant, health, members, organisation, records,
+    taxonomies, tokens,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -101,6 +104,8 @@ pub fn registry() -> Registry {
     .add::<ProcessingActivity>()
     .add::<SecurityMeasure>()
     .add::<Vendor>()
+    .add::<RiskAssessment>()
+    .add::<Dpia>()
     .add::<Breach>()
     .add::<DataSubjectRequest>()
 }
@@ -144,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/tokens/{id}", delete(tokens::revoke))
         .route("/orgs/{org}/audit", get(audit::list))
         .route("/orgs/{org}/gaps", get(gaps::list))
+        .route("/orgs/{org}/compliance", get(compliance::show))
         .route("/auth/form", get(account::form))
         .route("/auth/register", post(account::register))
         .route("/auth/login", post(account::login))
@@ -226,6 +232,7 @@ pub fn router(state: AppState) -> Router {
             get(ui::settings::show).post(ui::settings::save),
         )
         .route("/orgs/{org}/members", post(ui::settings::add_member))
+        .route("/orgs/{org}/compliance", get(ui::compliance::show))
         .route(
             "/orgs/{org}/tokens",
             get(ui::tokens::show).post(ui::tokens::create),

@@ -22,7 +22,7 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 24] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 27] = [
     ("flow.html", include_str!("../../templates/flow.html")),
     (
         "attention.html",
@@ -68,6 +68,12 @@ pub const TEMPLATE_SOURCES: [(&str, &str); 24] = [
         include_str!("../../templates/dashboard.html"),
     ),
     ("message.html", include_str!("../../templates/message.html")),
+    (
+        "compliance.html",
+        include_str!("../../templates/compliance.html"),
+    ),
+    ("score.html", include_str!("../../templates/score.html")),
+    ("heatmap.html", include_str!("../../templates/heatmap.html")),
 ];
 
 /// What every page's frame needs.
@@ -103,6 +109,7 @@ impl Chrome {
             ("projects", "nav.projects", "/projects"),
             ("breaches", "nav.breaches", "/breaches"),
             ("requests", "nav.requests", "/requests"),
+            ("compliance", "nav.compliance", "/compliance"),
             ("settings", "nav.settings", "/settings"),
             ("tokens", "nav.tokens", "/tokens"),
         ];
@@ -480,6 +487,10 @@ struct DashboardPage {
     attention: Vec<crate::ui::attention::RuleView>,
     recent: Vec<crate::ui::attention::ChangeView>,
     deadlines: Vec<crate::ui::registers::DeadlineView>,
+    /// The latest recorded compliance score and the trend before it.
+    latest_score: Option<u8>,
+    trend: Option<crate::ui::compliance::Trend>,
+    slug: String,
 }
 
 /// An organisation's overview.
@@ -512,10 +523,16 @@ pub async fn dashboard(
         let deadlines =
             pactum_store::registers::open(&state.store, caller.org_id(), DEADLINES).await?;
         let org = pactum_store::organisations::get(&state.store, caller.org_id()).await?;
-        Ok::<_, ApiError>((gaps, recent, deadlines, org.data))
+        let scores = pactum_store::compliance::trend(
+            &state.store,
+            caller.org_id(),
+            crate::ui::compliance::TREND_DAYS,
+        )
+        .await?;
+        Ok::<_, ApiError>((gaps, recent, deadlines, org.data, scores))
     }
     .await;
-    let (counts, (gaps, recent, deadlines, org)) = match (counts, more) {
+    let (counts, (gaps, recent, deadlines, org, scores)) = match (counts, more) {
         (Ok(c), Ok(m)) => (c, m),
         (Err(e), _) | (_, Err(e)) => return error_page(&headers, &e),
     };
@@ -537,6 +554,9 @@ pub async fn dashboard(
             state.clock.now(),
             deadlines,
         ),
+        latest_score: scores.last().map(|s| s.score),
+        trend: crate::ui::compliance::trend(t, &scores),
+        slug,
     };
     render(StatusCode::OK, &page)
 }

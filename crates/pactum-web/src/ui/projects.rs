@@ -233,6 +233,7 @@ struct ProjectPage {
     counts: Vec<Count>,
     attention: Vec<crate::ui::attention::RuleView>,
     flow: crate::ui::flow::Flow,
+    heat: Option<crate::ui::heatmap::HeatMap>,
 }
 
 fn project_scope(caller: &Caller, id: &str) -> Result<Scope, ApiError> {
@@ -254,7 +255,7 @@ pub async fn show(
             .ok_or_else(|| ApiError::NotFound("Project".into()))?;
         let project =
             records::get::<Project>(&state.store, Scope::Org(caller.org_id()), pid).await?;
-        let counts =
+        let counts: Vec<Count> =
             pactum_store::activity::counts(&state.store, caller.org_id(), Some(ProjectId(pid)))
                 .await?
                 .into_iter()
@@ -264,6 +265,19 @@ pub async fn show(
                     label_key: format!("collection.{collection}"),
                 })
                 .collect();
+        // Risks are read only when there are some, so a project without keeps its speed.
+        let risks = if counts
+            .iter()
+            .any(|c| c.segment == "risk-assessments" && c.count > 0)
+        {
+            records::every::<pactum_domain::assessments::risk::RiskAssessment>(&state.store, scope)
+                .await?
+                .into_iter()
+                .map(|r| r.data)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let gaps = pactum_store::gaps::attention(
             &state.store,
             caller.org_id(),
@@ -293,10 +307,11 @@ pub async fn show(
             gaps,
             (services, more_services),
             transfers,
+            risks,
         ))
     }
     .await;
-    let (pid, project, counts, gaps, services, transfers) = match result {
+    let (pid, project, counts, gaps, services, transfers, risks) = match result {
         Ok(r) => r,
         Err(e) => return error_page(&headers, &e),
     };
@@ -319,6 +334,7 @@ pub async fn show(
             services.1,
             &transfers,
         ),
+        heat: crate::ui::heatmap::build(t, &risks),
     };
     render(StatusCode::OK, &page)
 }

@@ -69,6 +69,14 @@ macro_rules! with_entity {
                 type $E = pactum_domain::datamap::backup_strategy::BackupStrategy;
                 $body
             }
+            "risk-assessments" => {
+                type $E = pactum_domain::assessments::risk::RiskAssessment;
+                $body
+            }
+            "dpias" => {
+                type $E = pactum_domain::assessments::dpia::Dpia;
+                $body
+            }
             "breaches" => {
                 type $E = pactum_domain::registers::breach::Breach;
                 $body
@@ -317,6 +325,37 @@ async fn build_fields(
                     values
                         .iter()
                         .map(|v| ((*v).to_owned(), t.s(&format!("choice.{v}")).to_owned()))
+                        .collect(),
+                );
+            }
+            Input::Scale => {
+                field.kind = "select";
+                field.options = options(
+                    (1..=4)
+                        .map(|n| (n.to_string(), t.s(&format!("scale.{n}")).to_owned()))
+                        .collect(),
+                );
+            }
+            Input::YesNo => {
+                field.kind = "select";
+                let shown = first.as_str();
+                field.options = ["yes", "no"]
+                    .into_iter()
+                    .map(|v| Opt {
+                        selected: v == shown,
+                        value: v.to_owned(),
+                        label: t.s(&format!("form.{v}")).to_owned(),
+                    })
+                    .collect();
+                if !shown.is_empty() {
+                    field.display = t.s(&format!("form.{shown}")).to_owned();
+                }
+            }
+            Input::NationalList => {
+                field.kind = "checks";
+                field.options = options(
+                    (1..=17)
+                        .map(|n| (n.to_string(), t.s(&format!("ap_list.{n}")).to_owned()))
                         .collect(),
                 );
             }

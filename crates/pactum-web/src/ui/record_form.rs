@@ -51,6 +51,12 @@ pub enum Input {
     Member,
     /// A list of small records (a vendor's sub-processors, a breach's updates), as rows.
     Rows(&'static RowSpec),
+    /// A level 1 to 4 of the risk scale, as a select; labels are `scale.<n>`.
+    Scale,
+    /// Yes, no, or not known (an optional boolean), as a select.
+    YesNo,
+    /// Type numbers of the Dutch AP's DPIA list, as checkboxes; labels are `ap_list.<n>`.
+    NationalList,
 }
 
 /// The fields of one row of a `Rows` input. Labels are `field.<label_prefix><cell>`.
@@ -292,6 +298,82 @@ pub fn specs(collection: &str) -> Option<&'static [Spec]> {
             ];
             S
         }
+        "risk-assessments" => {
+            const S: &[Spec] = &[
+                f("service_id", Ref("services")),
+                f("processing_activity_id", Ref("processing-activities")),
+                req("threat", Line),
+                f("description", Text),
+                req("likelihood", Scale),
+                req("impact", Scale),
+                f("security_measure_ids", Refs("security-measures")),
+                f("residual_likelihood", Scale),
+                f("residual_impact", Scale),
+                f(
+                    "treatment",
+                    Choice(&["mitigate", "accept", "transfer", "avoid"]),
+                ),
+                f("owner_id", Member),
+                f("review_on", Date),
+            ];
+            S
+        }
+        "dpias" => {
+            const S: &[Spec] = &[
+                req("name", Line),
+                req("processing_activity_id", Ref("processing-activities")),
+                f(
+                    "criteria",
+                    Choices(&[
+                        "evaluation_scoring",
+                        "automated_decision_making",
+                        "systematic_monitoring",
+                        "sensitive_data",
+                        "large_scale",
+                        "matching_combining",
+                        "vulnerable_subjects",
+                        "innovative_technology",
+                        "prevents_rights",
+                    ]),
+                ),
+                f(
+                    "art35_cases",
+                    Choices(&[
+                        "profiling_with_effects",
+                        "large_scale_special",
+                        "public_monitoring",
+                    ]),
+                ),
+                f("national_list", NationalList),
+                f("criteria_notes", Text),
+                f("description", Text),
+                f("necessity", Text),
+                f("risks", Text),
+                f("risk_assessment_ids", Refs("risk-assessments")),
+                f("measures", Text),
+                f("security_measure_ids", Refs("security-measures")),
+                f("dpo_advice", Text),
+                f("dpo_advice_followed", YesNo),
+                f("subjects_views", Text),
+                f(
+                    "residual_risk",
+                    Choice(&["low", "medium", "high", "very_high"]),
+                ),
+                f(
+                    "decision",
+                    Choice(&[
+                        "proceed",
+                        "proceed_with_measures",
+                        "consult_authority",
+                        "do_not_proceed",
+                    ]),
+                ),
+                f("decision_note", Text),
+                f("decided_on", Date),
+                f("review_on", Date),
+            ];
+            S
+        }
         "breaches" => {
             const S: &[Spec] = &[
                 req("title", Line),
@@ -483,6 +565,52 @@ pub fn to_json(specs: &[Spec], form: &Posted, zone: &str) -> (Value, Vec<InputEr
                     }
                     Value::String(raw.to_owned())
                 }
+            }
+            Input::Scale => {
+                if raw.is_empty() {
+                    continue;
+                }
+                match raw.parse::<i64>() {
+                    Ok(n) if (1..=4).contains(&n) => Value::from(n),
+                    _ => {
+                        errors.push(InputError {
+                            field: spec.name,
+                            key: "form.choose_option",
+                        });
+                        continue;
+                    }
+                }
+            }
+            Input::YesNo => match raw {
+                "" => continue,
+                "yes" => Value::Bool(true),
+                "no" => Value::Bool(false),
+                _ => {
+                    errors.push(InputError {
+                        field: spec.name,
+                        key: "form.choose_option",
+                    });
+                    continue;
+                }
+            },
+            Input::NationalList => {
+                let mut picked = Vec::new();
+                let mut bad = false;
+                for v in form.all(spec.name).into_iter().map(str::trim) {
+                    match v.parse::<i64>() {
+                        Ok(n) if (1..=17).contains(&n) => picked.push(Value::from(n)),
+                        _ if v.is_empty() => {}
+                        _ => bad = true,
+                    }
+                }
+                if bad {
+                    errors.push(InputError {
+                        field: spec.name,
+                        key: "form.choose_option",
+                    });
+                    continue;
+                }
+                Value::Array(picked)
             }
             Input::Number => {
                 if raw.is_empty() {
@@ -696,6 +824,12 @@ pub fn values_of(doc: &Value, specs: &[Spec], zone: &str) -> HashMap<String, Vec
     }
     for spec in specs {
         match spec.input {
+            Input::YesNo => {
+                if let Some(Value::Bool(b)) = map.get(spec.name) {
+                    let shown = if *b { "yes" } else { "no" };
+                    out.insert(spec.name.to_owned(), vec![shown.to_owned()]);
+                }
+            }
             Input::Moment => {
                 if let Some(local) = map.get(spec.name).and_then(moment) {
                     out.insert(spec.name.to_owned(), vec![local]);
@@ -802,6 +936,14 @@ mod tests {
         fields::<backup_strategy::BackupStrategy>(
             "backup-strategies",
             serde_json::json!({"name": "x"}),
+        );
+        fields::<pactum_domain::assessments::risk::RiskAssessment>(
+            "risk-assessments",
+            serde_json::json!({"threat": "x", "likelihood": 1, "impact": 1}),
+        );
+        fields::<pactum_domain::assessments::dpia::Dpia>(
+            "dpias",
+            serde_json::json!({"name": "x", "dpo_advice_followed": true}),
         );
         fields::<pactum_domain::registers::breach::Breach>(
             "breaches",

@@ -2,6 +2,8 @@
 //! records, and controller for its own billing. Everything here comes from its data
 //! processing agreement (sections 3 to 9).
 
+use pactum_domain::assessments::dpia::Dpia;
+use pactum_domain::assessments::risk::RiskAssessment;
 use pactum_domain::datamap::data_item::DataItem;
 use pactum_domain::datamap::data_user::DataUser;
 use pactum_domain::datamap::processing_activity::ProcessingActivity;
@@ -258,13 +260,14 @@ pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Scope> {
         vec![],
     ))
     .await?;
-    s.add::<ProcessingActivity>(activity(
-        "AI-powered report generation",
-        "Generating reports with anonymisation before data leaves (section 8).",
-        vec![project, ai_reports],
-        vec![to_ai],
-    ))
-    .await?;
+    let ai_activity = s
+        .add::<ProcessingActivity>(activity(
+            "AI-powered report generation",
+            "Generating reports with anonymisation before data leaves (section 8).",
+            vec![project, ai_reports],
+            vec![to_ai],
+        ))
+        .await?;
     s.add::<ProcessingActivity>(activity(
         "Breach notification register management",
         "Keeping the controller's breach register (GDPR Art. 33-34).",
@@ -285,6 +288,23 @@ pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Scope> {
         vec![project],
         vec![],
     ))
+    .await?;
+    s.add::<RiskAssessment>(json!({
+        "service_id": reports,
+        "threat": "Personal data reaching the AI provider in a report request",
+        "description": "Project data leaves for a third-party AI provider (section 8).",
+        "likelihood": 3, "impact": 3, "residual_likelihood": 1, "residual_impact": 3,
+        "treatment": "mitigate", "security_measure_ids": measures,
+        "review_on": "2027-01-31"
+    }))
+    .await?;
+    s.add::<Dpia>(json!({
+        "name": "AI report generation",
+        "processing_activity_id": ai_activity,
+        "criteria": ["innovative_technology"],
+        "criteria_notes": "A third-party AI model writes the reports; only anonymised data is sent (section 8), so no other criterion applies.",
+        "residual_risk": "low"
+    }))
     .await?;
     s.add::<ProcessingActivity>(json!({
         "name": "Billing of subscriptions",

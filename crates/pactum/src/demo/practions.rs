@@ -3,6 +3,8 @@
 //! (Articles 2, 3, 6, 9 and 12, Annexes 1 to 3); what the agreement leaves open is said so
 //! in the record instead of being invented.
 
+use pactum_domain::assessments::dpia::Dpia;
+use pactum_domain::assessments::risk::RiskAssessment;
 use pactum_domain::datamap::backup_strategy::BackupStrategy;
 use pactum_domain::datamap::data_item::DataItem;
 use pactum_domain::datamap::data_user::DataUser;
@@ -325,7 +327,7 @@ pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Scope> {
             .await?,
         );
     }
-    s.add::<SecurityMeasure>(json!({
+    let protocol_encryption = s.add::<SecurityMeasure>(json!({
         "key": "encryption.at_rest_column_keys",
         "name": "Encryption at rest of coaching protocol metadata",
         "status": "planned",
@@ -367,10 +369,39 @@ pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Scope> {
         after_care,
     ))
     .await?;
-    s.add::<ProcessingActivity>(activity("AI-supported session notes", "Drafting session notes and optional suggestions with AI, when the practice enables it and the client consented for the session.", vec![content, suggestions], vec![to_azure], all_clients.clone(), after_care)).await?;
+    let ai_notes = s.add::<ProcessingActivity>(activity("AI-supported session notes", "Drafting session notes and optional suggestions with AI, when the practice enables it and the client consented for the session.", vec![content, suggestions], vec![to_azure], all_clients.clone(), after_care)).await?;
     s.add::<ProcessingActivity>(activity("Coaching protocol", "Goals, habits, programs, groups, rule-based insights and automations that structure the coaching.", vec![protocol_items], vec![], all_clients.clone(), after_care)).await?;
     s.add::<ProcessingActivity>(activity("Client portal: messaging and file exchange", "Giving clients a portal account to exchange messages and files with their coach, and recording their consent.", vec![portal_account, messages, consent, telemetry], vec![], all_clients.clone(), after_care)).await?;
     s.add::<ProcessingActivity>(activity("Invoicing, payment processing and accounting integration", "Invoicing clients on behalf of the coach, processing payments and passing entries to the coach's accounting.", vec![name, email, address, financial], vec![], vec!["clients_of_customers", "contact_persons"], "Invoicing data seven years (Dutch tax retention obligation); the rest as the after-care.")).await?;
+    // The risks Annex 3 itself points at, and a DPIA screening of the AI notes. The
+    // agreement records no DPIA: the screening stays open, as the assessment shows.
+    // Annex 3's first two: TLS, and encryption at rest of session data.
+    let session_measures: Vec<Uuid> = measures.iter().take(2).copied().collect();
+    s.add::<RiskAssessment>(json!({
+        "service_id": protocol,
+        "threat": "Disclosure of coaching protocol metadata from a copy of the database",
+        "description": "Goals, habits, programs, groups, insights and automations are not separately encrypted at rest in the current release (Annex 3).",
+        "likelihood": 2, "impact": 3, "residual_likelihood": 2, "residual_impact": 3,
+        "treatment": "mitigate", "security_measure_ids": [protocol_encryption],
+        "review_on": "2027-03-31"
+    }))
+    .await?;
+    s.add::<RiskAssessment>(json!({
+        "service_id": sessions,
+        "threat": "Unauthorised access to session transcripts and notes",
+        "description": "Coaching content can reveal health and other special categories (Annex 1).",
+        "likelihood": 3, "impact": 4, "residual_likelihood": 1, "residual_impact": 4,
+        "treatment": "mitigate", "security_measure_ids": session_measures,
+        "review_on": "2027-06-30"
+    }))
+    .await?;
+    s.add::<Dpia>(json!({
+        "name": "AI-supported session notes",
+        "processing_activity_id": ai_notes,
+        "criteria": ["sensitive_data", "innovative_technology"],
+        "criteria_notes": "Session content is special-category data (Annex 1) and is processed with a generative AI model (Article 9). As processor, Practions assists its customers' DPIAs (Art. 28(3)(f)); the agreement does not record one."
+    }))
+    .await?;
     s.add::<ProcessingActivity>(activity("Securing, maintaining and developing the Service", "Delivering, securing, maintaining and further developing the Service, and complying with statutory obligations of the processor (Article 2).", vec![telemetry], vec![to_sentry], all_clients, after_care)).await?;
     Ok(scope)
 }

@@ -236,11 +236,15 @@ async fn counts_per_collection_in_one_query(db: TestDb) {
     assert_eq!(get(&org, "services"), 2);
     assert_eq!(get(&org, "data_items"), 3);
     assert_eq!(get(&org, "vendors"), 0);
-    assert_eq!(org.len(), 10);
+    assert_eq!(
+        org.len(),
+        12,
+        "projects, the data map's nine, risks and DPIAs"
+    );
     let one = pactum_store::activity::counts(&db.store, scope.org(), scope.project())
         .await
         .unwrap();
-    assert_eq!(one.len(), 9, "no project count inside a project");
+    assert_eq!(one.len(), 11, "no project count inside a project");
     assert_eq!(get(&one, "services"), 1);
     assert_eq!(get(&one, "data_items"), 3);
 }

@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod assessments;
 mod cli;
 mod export_roundtrip;
 mod gaps;
