@@ -165,6 +165,18 @@ try {
   await audit('settings');
   await page.goto(`${base}/orgs/practions/tokens`);
   await audit('API tokens');
+  // The compliance assessment, its score and findings.
+  await page.click('a[href="/orgs/practions/compliance"]');
+  assert.match(await page.textContent("h1"), /Nalevingstoets|Compliance assessment/);
+  assert.ok(await page.$('.trend polyline'), 'the trend is drawn');
+  assert.ok(await page.$('a[href*="/dpias/"]'), 'the open DPIA screening links to its record');
+  await audit('compliance assessment');
+  await page.click('a[href*="/dpias/"]');
+  await audit('DPIA');
+  await page.goto(`${base}/orgs/practions/projects`);
+  await page.click('main a[href^="/orgs/practions/projects/0"], main a[href^="/orgs/practions/projects/"]:not([href$="/new"])');
+  assert.ok(await page.$('.heatmap svg'), 'the project with risks shows its heat map');
+  await audit('project with its heat map');
   await page.goto(`${base}/orgs/practions`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');

@@ -191,11 +191,17 @@ pub fn layout(
             d: format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"),
             label_x: mid,
             label_y: (y1 + y2) / 2 - 4,
+            // The accessible name contains the visible label (WCAG 2.5.3).
             title: format!(
-                "{} {service_name} → {} ({})",
+                "{} {service_name} → {} ({}){}",
                 t.s("flow.transfer"),
                 tr.data.recipient,
-                country_name(t, &tr.data.country)
+                country_name(t, &tr.data.country),
+                if label.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {label}")
+                }
             ),
             label,
             href: format!("{base}/transfers/{}", tr.id),
