@@ -277,18 +277,7 @@ impl Assessor {
         use crate::assessments::dpia::Decision;
         if dpia.outcome == Outcome::Required {
             self.checked(Check::DpiaMissing);
-            if !dpia.is_carried_out() {
-                let field = if dpia.description.is_none() {
-                    "description"
-                } else if dpia.necessity.is_none() {
-                    "necessity"
-                } else if dpia.risks.is_none() && dpia.risk_assessment_ids.is_empty() {
-                    "risks"
-                } else if dpia.measures.is_none() && dpia.security_measure_ids.is_empty() {
-                    "measures"
-                } else {
-                    "decision"
-                };
+            if let Some(field) = dpia.missing_part() {
                 self.found(Check::DpiaMissing, subject, field);
             }
         }

@@ -109,7 +109,7 @@ pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store
         pactum_store::compliance::stale(&state.store, now - Duration::days(1), SCORES_PER_ROUND)
             .await?
     {
-        let today = crate::ui::format::today_in(&zone, now);
+        let today = pactum_domain::clocks::period::local_date(now, &zone);
         let assessment = pactum_store::compliance::assess(&state.store, org, today, now).await?;
         pactum_store::compliance::record(&state.store, org, today, &assessment, now).await?;
         out.scored += 1;

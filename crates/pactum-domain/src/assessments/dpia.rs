@@ -229,14 +229,26 @@ impl Dpia {
         }
     }
 
-    /// Whether the assessment itself has been carried out: the Art. 35(7) contents are
-    /// written and a decision is taken. A screening alone is not a DPIA.
+    /// The first Art. 35(7) part (or the decision) still missing, as its field; `None` once
+    /// the assessment has been carried out. A screening alone is not a DPIA.
+    pub fn missing_part(&self) -> Option<&'static str> {
+        if self.description.is_none() {
+            Some("description")
+        } else if self.necessity.is_none() {
+            Some("necessity")
+        } else if self.risks.is_none() && self.risk_assessment_ids.is_empty() {
+            Some("risks")
+        } else if self.measures.is_none() && self.security_measure_ids.is_empty() {
+            Some("measures")
+        } else if self.decision.is_none() {
+            Some("decision")
+        } else {
+            None
+        }
+    }
+
     pub fn is_carried_out(&self) -> bool {
-        self.description.is_some()
-            && self.necessity.is_some()
-            && (self.risks.is_some() || !self.risk_assessment_ids.is_empty())
-            && (self.measures.is_some() || !self.security_measure_ids.is_empty())
-            && self.decision.is_some()
+        self.missing_part().is_none()
     }
 
     pub fn review_overdue(&self, today: Date) -> bool {

@@ -52,7 +52,7 @@ pub async fn show(
     let Query(query) = query
         .map_err(|e| ApiError::BadRequest(format!("The query string could not be read: {e}.")))?;
     let now = state.clock.now();
-    let today = crate::ui::format::today_in(&caller.membership.timezone, now);
+    let today = pactum_domain::clocks::period::local_date(now, &caller.membership.timezone);
     let store = &state.store;
     let org = caller.org_id();
     let (assessment, trend) = match query.project_id {

@@ -149,7 +149,7 @@ pub fn views(t: T, slug: &str, a: &Assessment) -> (Vec<ReasonView>, Vec<FindingV
 pub async fn show(State(state): State<AppState>, headers: HeaderMap, caller: Caller) -> Response {
     let result = async {
         let now = state.clock.now();
-        let today = crate::ui::format::today_in(&caller.membership.timezone, now);
+        let today = pactum_domain::clocks::period::local_date(now, &caller.membership.timezone);
         let assessment = compliance::assess(&state.store, caller.org_id(), today, now).await?;
         compliance::record(&state.store, caller.org_id(), today, &assessment, now).await?;
         let scores = compliance::trend(&state.store, caller.org_id(), TREND_DAYS).await?;

@@ -110,16 +110,6 @@ pub fn local_input(zone: &str, t: OffsetDateTime) -> String {
     }
 }
 
-/// The calendar date at `t` in `zone` (the day an organisation's dates are judged by).
-pub fn today_in(zone: &str, t: OffsetDateTime) -> time::Date {
-    let shown = local_input(zone, t);
-    time::Date::parse(
-        shown.get(..10).unwrap_or(""),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .unwrap_or(t.date())
-}
-
 /// A `datetime-local` value (minutes, optionally seconds) read as the wall clock of `zone`.
 /// A time that does not exist there (skipped by daylight saving) is read as the time the
 /// clocks show after the change; one that happens twice, as the first.
