@@ -177,6 +177,18 @@ try {
   await page.click('main a[href^="/orgs/practions/projects/0"], main a[href^="/orgs/practions/projects/"]:not([href$="/new"])');
   assert.ok(await page.$('.heatmap svg'), 'the project with risks shows its heat map');
   await audit('project with its heat map');
+  // Documents: the page, and the processor's record as HTML, made from its form.
+  await page.click('a[href="/orgs/practions/documents"]');
+  assert.match(await page.textContent('h1'), /Documenten|Documents/);
+  await audit('documents');
+  await page.selectOption('#ropa-processor-format', 'html');
+  await Promise.all([
+    page.waitForURL(/\/documents\/ropa-processor\?/),
+    page.click('form[action$="/documents/ropa-processor"] button[type="submit"]'),
+  ]);
+  assert.match(await page.textContent('h1'), /Register van verwerkingsactiviteiten als verwerker|Record of processing activities as processor/);
+  assert.ok(await page.$('section#categories article.card'), 'each category of processing is a card');
+  await audit('the processor record as HTML');
   await page.goto(`${base}/orgs/practions`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');

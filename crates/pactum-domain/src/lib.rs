@@ -10,6 +10,7 @@ pub mod clocks;
 pub mod compliance;
 pub mod datamap;
 pub mod entity;
+pub mod format;
 pub mod gaps;
 pub mod organisation;
 pub mod project;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod compliance;
+pub mod documents;
 pub mod export;
 pub mod gaps;
 pub mod grant;

@@ -187,6 +187,98 @@ fn page_of(schema: &str) -> RefOr<Schema> {
         .into()
 }
 
+/// `GET /orgs/{org}/documents/{kind}`: one operation, five content types.
+fn documents_operation() -> (String, HttpMethod, utoipa::openapi::path::Operation) {
+    let path = "/api/v1/orgs/{org}/documents/{kind}".to_owned();
+    let kinds: Vec<&str> = pactum_documents::Kind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let enum_of = |values: &[&str]| -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(values.iter().map(|v| (*v).to_owned())))
+            .into()
+    };
+    let kind = ParameterBuilder::new()
+        .name("kind")
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .description(Some("The document: ropa-controller (Art. 30(1)), ropa-processor (Art. 30(2)), dpa-annexes (Annexes 1-3 and the Art. 28(3) checklist), risk-register, breach-report (one breach, Art. 33(3); needs id), breach-register (Art. 33(5)), access-pack (one access request, Art. 15; needs id)."))
+        .schema(Some(enum_of(&kinds)))
+        .build();
+    let format = ParameterBuilder::new()
+        .name("format")
+        .parameter_in(ParameterIn::Query)
+        .description(Some("pdf (default), html, xlsx, csv or json."))
+        .schema(Some(enum_of(&["pdf", "html", "xlsx", "csv", "json"])))
+        .build();
+    let lang = ParameterBuilder::new()
+        .name("lang")
+        .parameter_in(ParameterIn::Query)
+        .description(Some("en or nl; by default the caller's language."))
+        .schema(Some(enum_of(&["en", "nl"])))
+        .build();
+    let binary = || {
+        ContentBuilder::new()
+            .schema(Some(RefOr::T(Schema::Object(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Binary,
+                    )))
+                    .build(),
+            ))))
+            .build()
+    };
+    let text = || {
+        ContentBuilder::new()
+            .schema(Some(RefOr::T(Schema::Object(
+                ObjectBuilder::new().schema_type(Type::String).build(),
+            ))))
+            .build()
+    };
+    let success = ResponseBuilder::new()
+        .description("The document, with a Content-Disposition file name.")
+        .content("application/pdf", binary())
+        .content(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            binary(),
+        )
+        .content("text/html; charset=utf-8", text())
+        .content("text/csv; charset=utf-8", text())
+        .content(
+            "application/json",
+            json_content(RefOr::T(Schema::Object(
+                ObjectBuilder::new().schema_type(Type::Object).build(),
+            ))),
+        )
+        .build();
+    let mut op = operation(Op {
+        summary: "A document from the data map and registers, as PDF, HTML, XLSX, CSV or JSON, in English or Dutch".into(),
+        tag: "documents",
+        path: &path,
+        body: None,
+        success: ("200", success),
+        extra_params: vec![
+            kind,
+            format,
+            lang,
+            query_param("project_id", "One project only (the data-map documents).", Type::String),
+            query_param("id", "The breach or request (breach-report, access-pack).", Type::String),
+            query_param("table", "For CSV: the table to write (its key); by default the document's main table.", Type::String),
+        ],
+        public: false,
+    });
+    op.responses.responses.insert(
+        "422".into(),
+        RefOr::T(problem(
+            "A parameter breaks a rule; `errors` names it and the rule.",
+        )),
+    );
+    (path, HttpMethod::Get, op)
+}
+
 /// Builds the document.
 pub fn document() -> OpenApi {
     let mut schemas: Schemas = Vec::new();
@@ -705,6 +797,8 @@ pub fn document() -> OpenApi {
             ("200", ok("Backup codes.", reference("BackupCodes"))),
         ),
     ];
+    let mut fixed_ops = fixed_ops;
+    fixed_ops.push(documents_operation());
     let mut grouped: Vec<(String, PathItemBuilder)> = Vec::new();
     for (path, method, op) in fixed_ops {
         match grouped.iter_mut().find(|(p, _)| *p == path) {

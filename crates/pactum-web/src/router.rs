@@ -21,8 +21,8 @@ use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
 use crate::api::{
-    account, audit, compliance, export, gaps, grant, health, members, organisation, records,
-    taxonomies, tokens,
+    account, audit, compliance, documents, export, gaps, grant, health, members, organisation,
+    records, taxonomies, tokens,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -150,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/audit", get(audit::list))
         .route("/orgs/{org}/gaps", get(gaps::list))
         .route("/orgs/{org}/compliance", get(compliance::show))
+        .route("/orgs/{org}/documents/{kind}", get(documents::download))
         .route("/auth/form", get(account::form))
         .route("/auth/register", post(account::register))
         .route("/auth/login", post(account::login))
@@ -233,6 +234,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/orgs/{org}/members", post(ui::settings::add_member))
         .route("/orgs/{org}/compliance", get(ui::compliance::show))
+        .route("/orgs/{org}/documents", get(ui::documents::list))
+        .route("/orgs/{org}/documents/{kind}", get(ui::documents::download))
         .route(
             "/orgs/{org}/tokens",
             get(ui::tokens::show).post(ui::tokens::create),

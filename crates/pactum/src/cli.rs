@@ -65,6 +65,34 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Write a document: an Art. 30 record, the DPA annexes, the risk register, a breach
+    /// report or the breach register, or the answer to an access request.
+    Document {
+        /// ropa-controller, ropa-processor, dpa-annexes, risk-register, breach-report,
+        /// breach-register or access-pack.
+        kind: String,
+        /// The organisation's slug.
+        #[arg(long)]
+        org: String,
+        /// One project only (by id), for the data-map documents.
+        #[arg(long)]
+        project: Option<uuid::Uuid>,
+        /// The breach (breach-report) or request (access-pack).
+        #[arg(long)]
+        id: Option<uuid::Uuid>,
+        /// pdf, html, xlsx, csv or json.
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        /// en or nl.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// For CSV: the table to write (its key); the document's main table by default.
+        #[arg(long)]
+        table: Option<String>,
+        /// Output file; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Restore an export into this store (the organisation must not exist yet).
     Import {
         /// The export document.

@@ -64,6 +64,22 @@ impl RiskLevel {
     }
 }
 
+/// The risks per cell of the map, `counts[likelihood - 1][impact - 1]`: where each risk
+/// sits after its measures, or before them while no residual values are given.
+pub fn heat_counts<'a>(risks: impl IntoIterator<Item = &'a RiskAssessment>) -> [[u32; 4]; 4] {
+    let mut counts = [[0u32; 4]; 4];
+    for r in risks {
+        let (l, i) = match (r.residual_likelihood, r.residual_impact) {
+            (Some(l), Some(i)) => (l, i),
+            _ => (r.likelihood, r.impact),
+        };
+        if (1..=4).contains(&l) && (1..=4).contains(&i) {
+            counts[(l - 1) as usize][(i - 1) as usize] += 1;
+        }
+    }
+    counts
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskAssessment {

@@ -38,21 +38,12 @@ pub fn build(t: T, risks: &[RiskAssessment]) -> Option<HeatMap> {
     if risks.is_empty() {
         return None;
     }
-    let mut counts = [[0usize; 4]; 4];
-    for r in risks {
-        let (l, i) = match (r.residual_likelihood, r.residual_impact) {
-            (Some(l), Some(i)) => (l, i),
-            _ => (r.likelihood, r.impact),
-        };
-        if (1..=4).contains(&l) && (1..=4).contains(&i) {
-            counts[(l - 1) as usize][(i - 1) as usize] += 1;
-        }
-    }
+    let counts = pactum_domain::assessments::risk::heat_counts(risks);
     let mut cells = Vec::with_capacity(16);
     let mut high = 0;
     for l in 1..=4u32 {
         for i in 1..=4u32 {
-            let count = counts[(l - 1) as usize][(i - 1) as usize];
+            let count = counts[(l - 1) as usize][(i - 1) as usize] as usize;
             let level = RiskLevel::of(i64::from(l * i));
             if level.is_high() {
                 high += count;

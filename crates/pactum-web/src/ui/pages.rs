@@ -22,7 +22,7 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 27] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 28] = [
     ("flow.html", include_str!("../../templates/flow.html")),
     (
         "attention.html",
@@ -73,6 +73,10 @@ pub const TEMPLATE_SOURCES: [(&str, &str); 27] = [
         include_str!("../../templates/compliance.html"),
     ),
     ("score.html", include_str!("../../templates/score.html")),
+    (
+        "documents.html",
+        include_str!("../../templates/documents.html"),
+    ),
     ("heatmap.html", include_str!("../../templates/heatmap.html")),
 ];
 
@@ -110,6 +114,7 @@ impl Chrome {
             ("breaches", "nav.breaches", "/breaches"),
             ("requests", "nav.requests", "/requests"),
             ("compliance", "nav.compliance", "/compliance"),
+            ("documents", "nav.documents", "/documents"),
             ("settings", "nav.settings", "/settings"),
             ("tokens", "nav.tokens", "/tokens"),
         ];

@@ -67,6 +67,63 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Document {
+            kind,
+            org,
+            project,
+            id,
+            format,
+            lang,
+            table,
+            output,
+        } => {
+            let kind = pactum_documents::Kind::parse(&kind).with_context(|| {
+                format!(
+                    "kind {kind:?} is not a document; use one of: {}",
+                    pactum_documents::Kind::ALL.map(|k| k.as_str()).join(", ")
+                )
+            })?;
+            let format = pactum_documents::Format::parse(&format).with_context(|| {
+                format!("--format {format:?}: use pdf, html, xlsx, csv or json")
+            })?;
+            let language = match lang.as_str() {
+                "en" => pactum_domain::organisation::Language::En,
+                "nl" => pactum_domain::organisation::Language::Nl,
+                other => bail!("--lang {other:?}: use en or nl"),
+            };
+            let store = open_store(&settings).await?;
+            let record = organisations::by_slug(&store, &org)
+                .await
+                .with_context(|| format!("organisation {org:?}"))?;
+            let request = pactum_documents::Request {
+                org: OrgId(record.id),
+                kind,
+                language,
+                project: project.map(pactum_store::scope::ProjectId),
+                record: id,
+                now: now(),
+            };
+            let doc = pactum_documents::build(&store, &request).await?;
+            let bytes = pactum_documents::render(&doc, format, table.as_deref())?;
+            pactum_store::audit::record(
+                &store,
+                &Actor::system(),
+                pactum_store::audit::Event::org(
+                    OrgId(record.id),
+                    "document.generated",
+                    kind.as_str(),
+                    id,
+                ),
+                now(),
+            )
+            .await?;
+            match output {
+                Some(path) => std::fs::write(&path, &bytes)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().write_all(&bytes)?,
+            }
+            Ok(())
+        }
         Command::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;

@@ -173,7 +173,7 @@ pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Scope> {
         ai,
         "AI suggestions on notes",
         "communications.content",
-        "optional AI suggestions on session notes",
+        "optional AI suggestions on notes",
         clients,
     );
     suggestions["sensitivity"] = json!("special");
@@ -194,7 +194,7 @@ pub async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<Scope> {
             portal,
             "Client portal account",
             "account.profile",
-            "email address, hashed password, optional name, photo, phone; one portal account may be linked to several coaches",
+            "email address, hashed password, optional name, photo, phone; a single portal account may be linked to multiple coaches",
             clients,
         ))
         .await?;

@@ -199,6 +199,48 @@ fn export_import_export_through_the_cli() {
             "the key file is readable by its owner only"
         );
     }
+    // Documents from the command line: the Art. 30 record as CSV on standard output and as
+    // a workbook in a file; an unknown kind is named.
+    let csv = run(
+        &[
+            "document",
+            "ropa-controller",
+            "--org",
+            "acme",
+            "--format",
+            "csv",
+        ],
+        a.path(),
+    );
+    assert!(
+        csv.trim_start_matches('\u{feff}')
+            .starts_with("Project,Processing activity,Purposes (b)"),
+        "{csv}"
+    );
+    let workbook = a.path().join("ropa.xlsx");
+    run(
+        &[
+            "document",
+            "ropa-controller",
+            "--org",
+            "acme",
+            "--format",
+            "xlsx",
+            "--lang",
+            "nl",
+            "-o",
+            workbook.to_str().unwrap(),
+        ],
+        a.path(),
+    );
+    assert!(std::fs::read(&workbook).unwrap().starts_with(b"PK"));
+    let out = pactum()
+        .args(["document", "annual-report", "--org", "acme", "--data-dir"])
+        .arg(a.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ropa-controller, ropa-processor"));
     let first = a.path().join("first.json");
     run(
         &["export", "--org", "acme", "-o", first.to_str().unwrap()],

@@ -11,6 +11,7 @@ mod accounts;
 mod api;
 mod assessments;
 mod cli;
+mod documents;
 mod export_roundtrip;
 mod gaps;
 mod isolation;

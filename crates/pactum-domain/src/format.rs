@@ -4,7 +4,7 @@
 //! host without tzdata shows the same); pages of one's own account show UTC. The zone's
 //! abbreviation is named after the time.
 
-use pactum_domain::organisation::Language;
+use crate::organisation::Language;
 use time::OffsetDateTime;
 
 const EN_MONTHS: [&str; 12] = [
