@@ -8,6 +8,7 @@
 //! JSON.
 
 pub mod build;
+pub mod import;
 pub mod labels;
 pub mod model;
 pub mod render;

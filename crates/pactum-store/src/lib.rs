@@ -14,6 +14,7 @@ pub mod export;
 pub mod feeds;
 pub mod gaps;
 pub mod grants;
+pub mod imports;
 pub mod members;
 pub mod notifications;
 pub mod organisations;

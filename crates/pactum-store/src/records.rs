@@ -606,6 +606,43 @@ pub async fn create<E: Stored>(
     Ok(rec)
 }
 
+/// Creates several records in one transaction: all of them, or none (an import's commit).
+/// The error of the first record that fails is returned with its position.
+pub async fn create_all<E: Stored>(
+    store: &Store,
+    actor: &Actor,
+    scope: Scope,
+    data: Vec<E>,
+    now: OffsetDateTime,
+) -> std::result::Result<Vec<Record<E>>, (usize, StoreError)> {
+    let now = timestamp::truncate(now);
+    let mut tx = store.write().await.map_err(|e| (0, e))?;
+    let mut out = Vec::with_capacity(data.len());
+    for (i, data) in data.into_iter().enumerate() {
+        let mut rec = Record {
+            id: Uuid::now_v7(),
+            project_id: scope.project().map(|p| p.0),
+            created_at: now,
+            updated_at: now,
+            data,
+        };
+        insert(&mut tx, scope, &mut rec, store.sealer_opt())
+            .await
+            .map_err(|e| (i, e))?;
+        audit::append(
+            &mut tx,
+            actor,
+            Event::org(scope.org(), "record.created", E::NAME, Some(rec.id)),
+            now,
+        )
+        .await
+        .map_err(|e| (i, e))?;
+        out.push(rec);
+    }
+    tx.commit().await.map_err(|e| (out.len(), e.into()))?;
+    Ok(out)
+}
+
 /// Replaces a record's fields.
 pub async fn update<E: Stored>(
     store: &Store,

@@ -8,6 +8,7 @@ pub mod export;
 pub mod gaps;
 pub mod grant;
 pub mod health;
+pub mod imports;
 pub mod members;
 pub mod organisation;
 pub mod records;

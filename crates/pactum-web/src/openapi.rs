@@ -279,6 +279,81 @@ fn documents_operation() -> (String, HttpMethod, utoipa::openapi::path::Operatio
     (path, HttpMethod::Get, op)
 }
 
+/// The spreadsheet import: a preview and an all-or-nothing commit.
+fn import_operations() -> Vec<(String, HttpMethod, utoipa::openapi::path::Operation)> {
+    let segments: Vec<String> = pactum_documents::import::target::Target::ALL
+        .iter()
+        .map(|t| t.segment().to_owned())
+        .collect();
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    let body = ObjectBuilder::new()
+        .property("format", string().enum_values(Some(["csv", "xlsx"])))
+        .property(
+            "content",
+            string().description(Some("The file, base64 (the request body is limited to 1 MiB).")),
+        )
+        .property("sheet", string().description(Some("For XLSX: the sheet (the first by default).")))
+        .property(
+            "mapping",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .additional_properties(Some(string()))
+                .description(Some("Column header -> field. Without it: the mapping last committed for the same headers, else the one the headers suggest.")),
+        )
+        .required("format")
+        .required("content")
+        .build();
+    let cell_errors = "A row, column or the mapping breaks a rule; `errors` names row, column, field and rule of each.";
+    let mut out = Vec::new();
+    for (suffix, summary, status, description) in [
+        (
+            "/preview",
+            "Preview a spreadsheet import: per row the record it makes and whether it is created, conflicts or is invalid (row, column, rule)",
+            "200",
+            "The plan: columns, mapping (and where it came from), rows, counts.",
+        ),
+        (
+            "",
+            "Import a spreadsheet (CSV or XLSX) into a project's collection: every row or none; the mapping is remembered",
+            "201",
+            "The number of records created and their ids.",
+        ),
+    ] {
+        let path =
+            format!("/api/v1/orgs/{{org}}/projects/{{project}}/imports/{{collection}}{suffix}");
+        let collection = ParameterBuilder::new()
+            .name("collection")
+            .parameter_in(ParameterIn::Path)
+            .required(Required::True)
+            .schema(Some(RefOr::T(Schema::Object(
+                string().enum_values(Some(segments.clone())).build(),
+            ))))
+            .build();
+        let mut op = operation(Op {
+            summary: summary.into(),
+            tag: "imports",
+            path: &path,
+            body: Some(RefOr::T(Schema::Object(body.clone()))),
+            success: (
+                status,
+                ok(
+                    description,
+                    RefOr::T(Schema::Object(
+                        ObjectBuilder::new().schema_type(Type::Object).build(),
+                    )),
+                ),
+            ),
+            extra_params: vec![collection],
+            public: false,
+        });
+        op.responses
+            .responses
+            .insert("422".into(), RefOr::T(problem(cell_errors)));
+        out.push((path, HttpMethod::Post, op));
+    }
+    out
+}
+
 /// Builds the document.
 pub fn document() -> OpenApi {
     let mut schemas: Schemas = Vec::new();
@@ -799,6 +874,7 @@ pub fn document() -> OpenApi {
     ];
     let mut fixed_ops = fixed_ops;
     fixed_ops.push(documents_operation());
+    fixed_ops.extend(import_operations());
     let mut grouped: Vec<(String, PathItemBuilder)> = Vec::new();
     for (path, method, op) in fixed_ops {
         match grouped.iter_mut().find(|(p, _)| *p == path) {

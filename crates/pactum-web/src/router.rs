@@ -21,8 +21,8 @@ use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
 use crate::api::{
-    account, audit, compliance, documents, export, gaps, grant, health, members, organisation,
-    records, taxonomies, tokens,
+    account, audit, compliance, documents, export, gaps, grant, health, imports, members,
+    organisation, records, taxonomies, tokens,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -151,6 +151,14 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/gaps", get(gaps::list))
         .route("/orgs/{org}/compliance", get(compliance::show))
         .route("/orgs/{org}/documents/{kind}", get(documents::download))
+        .route(
+            "/orgs/{org}/projects/{project}/imports/{collection}/preview",
+            post(imports::preview),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/imports/{collection}",
+            post(imports::commit),
+        )
         .route("/auth/form", get(account::form))
         .route("/auth/register", post(account::register))
         .route("/auth/login", post(account::login))

@@ -14,6 +14,7 @@ mod cli;
 mod documents;
 mod export_roundtrip;
 mod gaps;
+mod imports;
 mod isolation;
 mod openapi;
 mod registers;
