@@ -346,52 +346,29 @@ pub fn term(terms: Terms, text: &str) -> String {
     {
         return (*key).to_owned();
     }
+    fn find<T>(items: &[T], text: &str, names: impl Fn(&T) -> [&str; 4]) -> Option<String> {
+        items
+            .iter()
+            .find(|i| names(i).iter().any(|n| same(n, text)))
+            .map(|i| names(i)[0].to_owned())
+    }
+    // The first name is the key; the others are what a register may write instead.
     let found = match terms {
-        Terms::DataCategory => t
-            .data_categories
-            .iter()
-            .find(|c| same(&c.key, text) || same(&c.en, text) || same(&c.nl, text))
-            .map(|c| c.key.clone()),
-        Terms::SubjectCategory => t
-            .subject_categories
-            .iter()
-            .find(|c| same(&c.key, text) || same(&c.en, text) || same(&c.nl, text))
-            .map(|c| c.key.clone()),
-        Terms::LegalBasis => t
-            .legal_bases
-            .iter()
-            .find(|c| {
-                same(&c.key, text)
-                    || same(&c.en, text)
-                    || same(&c.nl, text)
-                    || same(&c.article, text)
-            })
-            .map(|c| c.key.clone()),
-        Terms::Art9Condition => t
-            .art9_conditions
-            .iter()
-            .find(|c| {
-                same(&c.key, text)
-                    || same(&c.en, text)
-                    || same(&c.nl, text)
-                    || same(&c.article, text)
-            })
-            .map(|c| c.key.clone()),
-        Terms::Country => t
-            .countries
-            .iter()
-            .find(|c| same(&c.code, text) || same(&c.en, text) || same(&c.nl, text))
-            .map(|c| c.code.clone()),
-        Terms::Mechanism => t
-            .transfer_mechanisms
-            .iter()
-            .find(|c| same(&c.key, text) || same(&c.en, text) || same(&c.nl, text))
-            .map(|c| c.key.clone()),
-        Terms::Measure => t
-            .security_measures
-            .iter()
-            .find(|c| same(&c.key, text) || same(&c.en, text) || same(&c.nl, text))
-            .map(|c| c.key.clone()),
+        Terms::DataCategory => find(&t.data_categories, text, |c| [&c.key, &c.en, &c.nl, &c.key]),
+        Terms::SubjectCategory => find(&t.subject_categories, text, |c| {
+            [&c.key, &c.en, &c.nl, &c.key]
+        }),
+        Terms::LegalBasis => find(&t.legal_bases, text, |c| [&c.key, &c.en, &c.nl, &c.article]),
+        Terms::Art9Condition => find(&t.art9_conditions, text, |c| {
+            [&c.key, &c.en, &c.nl, &c.article]
+        }),
+        Terms::Country => find(&t.countries, text, |c| [&c.code, &c.en, &c.nl, &c.code]),
+        Terms::Mechanism => find(&t.transfer_mechanisms, text, |c| {
+            [&c.key, &c.en, &c.nl, &c.key]
+        }),
+        Terms::Measure => find(&t.security_measures, text, |c| {
+            [&c.key, &c.en, &c.nl, &c.key]
+        }),
     };
     found.unwrap_or_else(|| text.trim().to_owned())
 }
