@@ -8,6 +8,7 @@
 //! JSON.
 
 pub mod build;
+pub mod fides;
 pub mod import;
 pub mod labels;
 pub mod model;

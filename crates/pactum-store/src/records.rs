@@ -606,6 +606,53 @@ pub async fn create<E: Stored>(
     Ok(rec)
 }
 
+/// Several creations, of any collections, in one transaction: all of them or none.
+pub struct Batch<'a> {
+    store: &'a Store,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    actor: &'a Actor,
+    now: OffsetDateTime,
+    /// How many records were created so far (the position of the next one).
+    pub created: usize,
+}
+
+impl<'a> Batch<'a> {
+    pub async fn begin(store: &'a Store, actor: &'a Actor, now: OffsetDateTime) -> Result<Self> {
+        Ok(Self {
+            store,
+            tx: store.write().await?,
+            actor,
+            now: timestamp::truncate(now),
+            created: 0,
+        })
+    }
+
+    pub async fn create<E: Stored>(&mut self, scope: Scope, data: E) -> Result<Record<E>> {
+        let mut rec = Record {
+            id: Uuid::now_v7(),
+            project_id: scope.project().map(|p| p.0),
+            created_at: self.now,
+            updated_at: self.now,
+            data,
+        };
+        insert(&mut self.tx, scope, &mut rec, self.store.sealer_opt()).await?;
+        audit::append(
+            &mut self.tx,
+            self.actor,
+            Event::org(scope.org(), "record.created", E::NAME, Some(rec.id)),
+            self.now,
+        )
+        .await?;
+        self.created += 1;
+        Ok(rec)
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// Creates several records in one transaction: all of them, or none (an import's commit).
 /// The error of the first record that fails is returned with its position.
 pub async fn create_all<E: Stored>(
@@ -615,31 +662,13 @@ pub async fn create_all<E: Stored>(
     data: Vec<E>,
     now: OffsetDateTime,
 ) -> std::result::Result<Vec<Record<E>>, (usize, StoreError)> {
-    let now = timestamp::truncate(now);
-    let mut tx = store.write().await.map_err(|e| (0, e))?;
+    let mut batch = Batch::begin(store, actor, now).await.map_err(|e| (0, e))?;
     let mut out = Vec::with_capacity(data.len());
     for (i, data) in data.into_iter().enumerate() {
-        let mut rec = Record {
-            id: Uuid::now_v7(),
-            project_id: scope.project().map(|p| p.0),
-            created_at: now,
-            updated_at: now,
-            data,
-        };
-        insert(&mut tx, scope, &mut rec, store.sealer_opt())
-            .await
-            .map_err(|e| (i, e))?;
-        audit::append(
-            &mut tx,
-            actor,
-            Event::org(scope.org(), "record.created", E::NAME, Some(rec.id)),
-            now,
-        )
-        .await
-        .map_err(|e| (i, e))?;
-        out.push(rec);
+        out.push(batch.create(scope, data).await.map_err(|e| (i, e))?);
     }
-    tx.commit().await.map_err(|e| (out.len(), e.into()))?;
+    let n = out.len();
+    batch.commit().await.map_err(|e| (n, e))?;
     Ok(out)
 }
 

@@ -97,6 +97,16 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/api/v1/orgs/{org}/projects/{project}/imports/{collection}",
         Rule::Org(Write),
     ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/fides",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/api/v1/orgs/{org}/projects/{project}/fides",
+        Rule::Org(Write),
+    ),
     ("GET", "/api/v1/orgs/{org}/members", Rule::Org(Read)),
     ("POST", "/api/v1/orgs/{org}/members", Rule::Org(Manage)),
     ("GET", "/api/v1/orgs/{org}/members/{id}", Rule::Org(Read)),

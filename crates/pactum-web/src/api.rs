@@ -5,6 +5,7 @@ pub mod audit;
 pub mod compliance;
 pub mod documents;
 pub mod export;
+pub mod fides;
 pub mod gaps;
 pub mod grant;
 pub mod health;

@@ -875,6 +875,54 @@ pub fn document() -> OpenApi {
     let mut fixed_ops = fixed_ops;
     fixed_ops.push(documents_operation());
     fixed_ops.extend(import_operations());
+    fixed_ops.push(fixed(
+        "/orgs/{org}/projects/{project}/fides",
+        HttpMethod::Get,
+        "The project's data map as fideslang YAML: a system per service (its processing activities as privacy declarations) and a dataset per service with data items",
+        "fides",
+        None,
+        (
+            "200",
+            ResponseBuilder::new()
+                .description("fideslang YAML (application/yaml).")
+                .build(),
+        ),
+    ));
+    let mut fides_import = fixed(
+        "/orgs/{org}/projects/{project}/fides",
+        HttpMethod::Post,
+        "Import fideslang system and dataset YAML (`{\"content\": \"<yaml>\"}`) as services, data items and processing activities: all or none; what cannot be mapped is named by its YAML path",
+        "fides",
+        None,
+        (
+            "201",
+            ok(
+                "How many services, data items and processing activities were created.",
+                RefOr::T(Schema::Object(
+                    ObjectBuilder::new().schema_type(Type::Object).build(),
+                )),
+            ),
+        ),
+    );
+    fides_import.2.request_body = Some(
+        RequestBodyBuilder::new()
+            .required(Some(Required::True))
+            .content(
+                "application/json",
+                json_content(RefOr::T(Schema::Object(
+                    ObjectBuilder::new()
+                        .property("content", ObjectBuilder::new().schema_type(Type::String))
+                        .required("content")
+                        .build(),
+                ))),
+            )
+            .build(),
+    );
+    fides_import.2.responses.responses.insert(
+        "422".into(),
+        RefOr::T(problem("The YAML names what Pactum cannot map, or a service exists already; `errors` names each by its path.")),
+    );
+    fixed_ops.push(fides_import);
     let mut grouped: Vec<(String, PathItemBuilder)> = Vec::new();
     for (path, method, op) in fixed_ops {
         match grouped.iter_mut().find(|(p, _)| *p == path) {

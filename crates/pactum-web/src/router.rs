@@ -21,7 +21,7 @@ use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
 use crate::api::{
-    account, audit, compliance, documents, export, gaps, grant, health, imports, members,
+    account, audit, compliance, documents, export, fides, gaps, grant, health, imports, members,
     organisation, records, taxonomies, tokens,
 };
 use crate::error::ApiError;
@@ -158,6 +158,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/orgs/{org}/projects/{project}/imports/{collection}",
             post(imports::commit),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/fides",
+            get(fides::export).post(fides::import),
         )
         .route("/auth/form", get(account::form))
         .route("/auth/register", post(account::register))

@@ -58,7 +58,7 @@ pub struct Preview {
 }
 
 /// A 422 whose errors name the row and column of each broken rule.
-fn problem(detail: String, errors: &[CellError]) -> Response {
+pub(crate) fn problem(detail: String, errors: &[CellError]) -> Response {
     let body = json!({
         "type": "/problems/invalid",
         "title": "Unprocessable Entity",

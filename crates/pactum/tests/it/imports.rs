@@ -260,3 +260,88 @@ on_both_backends!(
     csv_register_previewed_refused_then_imported,
     mappings_are_remembered_and_workbooks_read,
 );
+
+async fn fides_yaml_out_and_back_in(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let t = app.practions.clone();
+    let p = app.project("practions", &t).await;
+    let base = format!("/api/v1/orgs/practions/projects/{p}");
+    let yaml = app.get(&format!("{base}/fides"), &t).await;
+    assert_eq!(yaml.status, StatusCode::OK);
+    assert_eq!(yaml.headers["content-type"], "application/yaml");
+    let text = String::from_utf8(yaml.raw).unwrap();
+    assert!(text.contains("fides_key: client_portal"), "{text}");
+    assert!(
+        text.contains("user.contact.email"),
+        "categories as fideslang keys"
+    );
+
+    // Into a new project: the same services and data items.
+    let created = app
+        .send(
+            "POST",
+            "/api/v1/orgs/practions/projects",
+            Some(&t),
+            Some(json!({"name": "From Fides"})),
+        )
+        .await;
+    let q = created.body["id"].as_str().unwrap().to_owned();
+    let target = format!("/api/v1/orgs/practions/projects/{q}");
+    let done = app
+        .send(
+            "POST",
+            &format!("{target}/fides"),
+            Some(&t),
+            Some(json!({"content": text})),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    for collection in ["services", "data-items"] {
+        assert_eq!(
+            count(&app, &target, collection, &t).await,
+            count(&app, &base, collection, &t).await,
+            "{collection}"
+        );
+    }
+    assert!(done.body["processing_activities"].as_u64().unwrap() >= 1);
+    let activities = app
+        .get(&format!("{target}/processing-activities?limit=100"), &t)
+        .await;
+    assert!(
+        activities.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| !a["data_item_ids"].as_array().unwrap().is_empty()),
+        "every declaration keeps its data items"
+    );
+
+    // Again: every service exists, nothing is added.
+    let before = count(&app, &target, "data-items", &t).await;
+    let again = app
+        .send(
+            "POST",
+            &format!("{target}/fides"),
+            Some(&t),
+            Some(json!({"content": text})),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.body["errors"][0]["rule"], "exists");
+    assert_eq!(count(&app, &target, "data-items", &t).await, before);
+    let bad = app
+        .send(
+            "POST",
+            &format!("{target}/fides"),
+            Some(&t),
+            Some(json!({"content": "system:\n  - fides_key: x\n    privacy_declarations:\n      - data_use: marketing\n        data_subjects: [martian]\n"})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.body["errors"][0]["field"],
+        "system[0].privacy_declarations[0].data_subjects"
+    );
+}
+
+on_both_backends!(fides_yaml_out_and_back_in);
