@@ -189,6 +189,25 @@ try {
   assert.match(await page.textContent('h1'), /Register van verwerkingsactiviteiten als verwerker|Record of processing activities as processor/);
   assert.ok(await page.$('section#categories article.card'), 'each category of processing is a card');
   await audit('the processor record as HTML');
+
+  // A register kept as a spreadsheet: uploaded, previewed with its mapping, imported.
+  await page.goto(`${base}/orgs/practions/projects`);
+  await page.click('main a[href^="/orgs/practions/projects/"]:not([href$="/new"])');
+  await page.click('a[href$="/import"]');
+  await audit('import upload');
+  await page.selectOption('#collection', 'vendors');
+  await page.setInputFiles('#file', {
+    name: 'leveranciers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('Leverancier;Doel;Land\nBoekhoudpakket;Boekhouding;NL\nMailserver;E-mail;Duitsland\n'),
+  });
+  await page.click('button[value="preview"]');
+  assert.equal(await page.$eval('#map-0', (e) => e.value), 'name');
+  assert.equal(await page.$eval('#map-2', (e) => e.value), 'country');
+  assert.equal((await page.$$('.tag--green')).length, 2, 'both rows will be created');
+  await audit('import preview');
+  await Promise.all([page.waitForURL(/\/vendors\?m=imported/), page.click('button[value="commit"]')]);
+  assert.match(await page.textContent('main'), /Mailserver/);
   await page.goto(`${base}/orgs/practions`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');

@@ -166,6 +166,16 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/orgs/{org}/audit", Rule::Org(Audit)),
     ("GET", "/orgs/{org}/settings", Rule::Org(Read)),
     ("GET", "/orgs/{org}/compliance", Rule::Org(Read)),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/import",
+        Rule::Org(Write),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/projects/{project}/import",
+        Rule::Org(Write),
+    ),
     ("GET", "/orgs/{org}/documents", Rule::Org(Read)),
     ("GET", "/orgs/{org}/documents/{kind}", Rule::Org(Read)),
     ("POST", "/orgs/{org}/settings", Rule::Org(Manage)),
@@ -269,6 +279,24 @@ pub fn rule(method: &Method, route: &str, collections: &[String]) -> Option<Rule
     }
 }
 
+/// The `csrf` field of a file upload form (the forms put it first).
+async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    use axum::extract::FromRequest;
+    let request = axum::http::Request::builder()
+        .header(axum::http::header::CONTENT_TYPE, content_type)
+        .body(axum::body::Body::from(bytes))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 /// A state-changing form post that rides on the session cookie.
 fn needs_form_csrf(parts: &Parts) -> bool {
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -276,7 +304,10 @@ fn needs_form_csrf(parts: &Parts) -> bool {
         .headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.starts_with("application/x-www-form-urlencoded")
+                || v.starts_with("multipart/form-data")
+        });
     unsafe_method
         && is_form
         && !parts.headers.contains_key(auth::CSRF_HEADER)
@@ -428,14 +459,24 @@ async fn decide(
         let bytes = axum::body::to_bytes(body, state.settings.max_body_bytes)
             .await
             .map_err(|_| ApiError::PayloadTooLarge(state.settings.max_body_bytes))?;
-        form_csrf = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .ok()
-            .and_then(|fields| {
-                fields
-                    .into_iter()
-                    .find(|(k, _)| k == "csrf")
-                    .map(|(_, v)| v)
-            });
+        let content_type = parts
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        form_csrf = if content_type.starts_with("multipart/form-data") {
+            multipart_csrf(&content_type, bytes.clone()).await
+        } else {
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|fields| {
+                    fields
+                        .into_iter()
+                        .find(|(k, _)| k == "csrf")
+                        .map(|(_, v)| v)
+                })
+        };
         body = axum::body::Body::from(bytes);
     }
     let principal = auth::authenticate(&parts, state, form_csrf.as_deref())

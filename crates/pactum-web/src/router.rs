@@ -246,6 +246,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/orgs/{org}/members", post(ui::settings::add_member))
         .route("/orgs/{org}/compliance", get(ui::compliance::show))
+        .route(
+            "/orgs/{org}/projects/{project}/import",
+            get(ui::import::form).post(ui::import::submit),
+        )
         .route("/orgs/{org}/documents", get(ui::documents::list))
         .route("/orgs/{org}/documents/{kind}", get(ui::documents::download))
         .route(

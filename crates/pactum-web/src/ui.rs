@@ -15,6 +15,7 @@ pub mod forgot;
 pub use pactum_domain::format;
 pub mod heatmap;
 pub mod i18n;
+pub mod import;
 pub mod intake;
 pub mod links;
 pub mod notifications;

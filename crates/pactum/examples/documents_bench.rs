@@ -44,6 +44,10 @@ async fn main() -> anyhow::Result<()> {
     )?;
     let store = pactum::server::open_store(&settings).await?;
     let org = OrgId(pactum_store::organisations::by_slug(&store, slug).await?.id);
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a program's entry point is where the clock is read"
+    )]
     let now = time::OffsetDateTime::now_utc();
     let request = Request {
         org,
@@ -66,14 +70,23 @@ async fn main() -> anyhow::Result<()> {
         build.push(t.elapsed());
     }
     let doc = doc.ok_or_else(|| anyhow::anyhow!("no runs"))?;
-    let activities = doc.tables().find(|t| t.key == "activities").map_or(0, |t| t.rows.len());
+    let activities = doc
+        .tables()
+        .find(|t| t.key == "activities")
+        .map_or(0, |t| t.rows.len());
     report("load the data map", load, "");
     report(
         "build the Art. 30(1) record",
         build,
         &format!("{activities} processing activities"),
     );
-    for format in [Format::Pdf, Format::Xlsx, Format::Html, Format::Csv, Format::Json] {
+    for format in [
+        Format::Pdf,
+        Format::Xlsx,
+        Format::Html,
+        Format::Csv,
+        Format::Json,
+    ] {
         let mut times = Vec::new();
         let mut size = 0;
         for _ in 0..runs {
@@ -97,7 +110,10 @@ async fn main() -> anyhow::Result<()> {
         assess.push(t.elapsed());
         findings = a.findings.len();
     }
-    let items = pactum_store::records::count_in_org::<pactum_domain::datamap::data_item::DataItem>(&store, org).await?;
+    let items = pactum_store::records::count_in_org::<pactum_domain::datamap::data_item::DataItem>(
+        &store, org,
+    )
+    .await?;
     report(
         "compliance assessment (load + rules)",
         assess,

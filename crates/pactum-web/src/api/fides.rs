@@ -12,24 +12,16 @@ use pactum_documents::import::CellError;
 use pactum_domain::datamap::data_item::DataItem;
 use pactum_domain::datamap::processing_activity::ProcessingActivity;
 use pactum_domain::datamap::service::Service;
-use pactum_domain::project::Project;
 use pactum_store::records::{self, Batch};
-use pactum_store::scope::{ProjectId, Scope};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::access::Caller;
-use crate::api::imports::problem;
+use crate::api::imports::{problem, project_scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, decode};
 use crate::state::AppState;
-
-async fn scope_of(state: &AppState, caller: &Caller, project: &str) -> Result<Scope, ApiError> {
-    let project = Uuid::parse_str(project).map_err(|_| ApiError::NotFound("Project".into()))?;
-    records::get::<Project>(&state.store, Scope::Org(caller.org_id()), project).await?;
-    Ok(Scope::Project(caller.org_id(), ProjectId(project)))
-}
 
 /// `GET /orgs/{org}/projects/{project}/fides`.
 pub async fn export(
@@ -37,7 +29,7 @@ pub async fn export(
     caller: Caller,
     Path(p): Path<BTreeMap<String, String>>,
 ) -> ApiResult<Response> {
-    let scope = scope_of(&state, &caller, p.get("project").map_or("", String::as_str)).await?;
+    let scope = project_scope(&state, &caller, p.get("project").map_or("", String::as_str)).await?;
     let services = records::every::<Service>(&state.store, scope).await?;
     let items = records::every::<DataItem>(&state.store, scope).await?;
     let activities = records::every::<ProcessingActivity>(&state.store, scope).await?;
@@ -100,7 +92,7 @@ pub async fn import(
     Path(p): Path<BTreeMap<String, String>>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let scope = scope_of(&state, &caller, p.get("project").map_or("", String::as_str)).await?;
+    let scope = project_scope(&state, &caller, p.get("project").map_or("", String::as_str)).await?;
     let body: FidesBody = decode(body)?;
     let plan = match fides::read(&body.content) {
         Ok(plan) => plan,

@@ -103,13 +103,13 @@ async fn known(state: &AppState, scope: Scope) -> Result<Known, ApiError> {
     Ok(k)
 }
 
-/// What a request is about, read and checked: the file, the mapping and the plan.
-struct Prepared {
-    target: Target,
-    scope: Scope,
-    sheet: Sheet,
-    plan: Plan,
-    source: &'static str,
+/// A file read and planned: what a preview shows and a commit creates.
+pub(crate) struct Prepared {
+    pub target: Target,
+    pub scope: Scope,
+    pub sheet: Sheet,
+    pub plan: Plan,
+    pub source: &'static str,
 }
 
 fn plan_for(target: Target, sheet: &Sheet, mapping: &Mapping, known: &Known) -> Plan {
@@ -124,31 +124,32 @@ fn plan_for(target: Target, sheet: &Sheet, mapping: &Mapping, known: &Known) -> 
     }
 }
 
-async fn prepare(
+/// The project scope of a path's project id, when the project is the caller's.
+pub(crate) async fn project_scope(
     state: &AppState,
     caller: &Caller,
     project: &str,
-    collection: &str,
-    body: serde_json::Value,
-) -> Result<Result<Prepared, Response>, ApiError> {
-    let target =
-        Target::parse(collection).ok_or_else(|| ApiError::NotFound("Collection".into()))?;
+) -> Result<Scope, ApiError> {
     let project = Uuid::parse_str(project).map_err(|_| ApiError::NotFound("Project".into()))?;
     records::get::<Project>(&state.store, Scope::Org(caller.org_id()), project).await?;
-    let scope = Scope::Project(caller.org_id(), ProjectId(project));
-    let body: ImportBody = decode(body)?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(body.content.trim())
-        .map_err(|_| {
-            ApiError::Invalid(pactum_domain::validation::Violations::single(
-                "content",
-                "base64",
-                "content must be the file in base64.",
-            ))
-        })?;
-    let read = match body.format.as_str() {
-        "csv" => sheet::from_csv(&bytes),
-        "xlsx" => sheet::from_xlsx(&bytes, body.sheet.as_deref()),
+    Ok(Scope::Project(caller.org_id(), ProjectId(project)))
+}
+
+/// Reads the file and plans it: `Err` with the problems of the file or the mapping.
+#[allow(clippy::too_many_arguments, reason = "the parts of one upload, named")]
+pub(crate) async fn prepare_file(
+    state: &AppState,
+    caller: &Caller,
+    scope: Scope,
+    target: Target,
+    format: &str,
+    bytes: &[u8],
+    sheet_name: Option<&str>,
+    mapping: Option<Mapping>,
+) -> Result<Result<Prepared, Vec<CellError>>, ApiError> {
+    let read = match format {
+        "csv" => sheet::from_csv(bytes),
+        "xlsx" => sheet::from_xlsx(bytes, sheet_name),
         _ => {
             return Err(ApiError::Invalid(
                 pactum_domain::validation::Violations::single(
@@ -161,12 +162,9 @@ async fn prepare(
     };
     let sheet = match read {
         Ok(s) => s,
-        Err(e) => {
-            let detail = e.message.clone();
-            return Ok(Err(problem(detail, &[e])));
-        }
+        Err(e) => return Ok(Err(vec![e])),
     };
-    let (mapping, source) = match body.mapping {
+    let (mapping, source) = match mapping {
         Some(m) => (m, "given"),
         None => match pactum_store::imports::remembered(
             &state.store,
@@ -182,10 +180,7 @@ async fn prepare(
     };
     let mapping_errors = plan::check_mapping(target, &sheet.headers, &mapping);
     if !mapping_errors.is_empty() {
-        return Ok(Err(problem(
-            "The column mapping does not fit the file or the collection.".into(),
-            &mapping_errors,
-        )));
+        return Ok(Err(mapping_errors));
     }
     let known = known(state, scope).await?;
     let plan = plan_for(target, &sheet, &mapping, &known);
@@ -195,6 +190,46 @@ async fn prepare(
         sheet,
         plan,
         source,
+    }))
+}
+
+async fn prepare(
+    state: &AppState,
+    caller: &Caller,
+    project: &str,
+    collection: &str,
+    body: serde_json::Value,
+) -> Result<Result<Prepared, Response>, ApiError> {
+    let target =
+        Target::parse(collection).ok_or_else(|| ApiError::NotFound("Collection".into()))?;
+    let scope = project_scope(state, caller, project).await?;
+    let body: ImportBody = decode(body)?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body.content.trim())
+        .map_err(|_| {
+            ApiError::Invalid(pactum_domain::validation::Violations::single(
+                "content",
+                "base64",
+                "content must be the file in base64.",
+            ))
+        })?;
+    let prepared = prepare_file(
+        state,
+        caller,
+        scope,
+        target,
+        &body.format,
+        &bytes,
+        body.sheet.as_deref(),
+        body.mapping,
+    )
+    .await?;
+    Ok(prepared.map_err(|errors| {
+        let detail = match errors.as_slice() {
+            [one] if one.row == 0 && one.column.is_empty() => one.message.clone(),
+            _ => "The column mapping does not fit the file or the collection.".into(),
+        };
+        problem(detail, &errors)
     }))
 }
 
@@ -221,43 +256,71 @@ async fn create_all<E: Stored + serde::de::DeserializeOwned>(
     state: &AppState,
     caller: &Caller,
     prepared: &Prepared,
-) -> Result<Vec<Uuid>, Response> {
+) -> Result<Result<Vec<Uuid>, Vec<CellError>>, ApiError> {
     let mut data = Vec::with_capacity(prepared.plan.rows.len());
     for row in &prepared.plan.rows {
-        match serde_json::from_value::<E>(row.record.clone()) {
-            Ok(e) => data.push(e),
-            Err(e) => return Err(ApiError::Internal(e.to_string()).into_response()),
-        }
+        data.push(
+            serde_json::from_value::<E>(row.record.clone())
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        );
     }
     let now = state.clock.now();
     match records::create_all(&state.store, &caller.actor(), prepared.scope, data, now).await {
-        Ok(recs) => Ok(recs.into_iter().map(|r| r.id).collect()),
+        Ok(recs) => Ok(Ok(recs.into_iter().map(|r| r.id).collect())),
         // Another writer got there between the plan and the commit: the row is named.
         Err((i, e)) => {
             let row = prepared.plan.rows.get(i).map_or(0, |r| r.row);
-            let err: ApiError = e.into();
-            let message = match &err {
-                ApiError::Conflict { message, .. } => message.clone(),
+            let message = match ApiError::from(e) {
+                ApiError::Conflict { message, .. } => message,
                 ApiError::Invalid(v) => {
                     v.0.iter()
                         .map(|v| v.message.clone())
                         .collect::<Vec<_>>()
                         .join(" ")
                 }
-                _ => return Err(err.into_response()),
+                other => return Err(other),
             };
-            Err(problem(
-                format!("Row {row} could not be created; nothing was imported."),
-                &[CellError {
-                    row,
-                    column: String::new(),
-                    field: "row".into(),
-                    rule: "conflict".into(),
-                    message,
-                }],
-            ))
+            Ok(Err(vec![CellError {
+                row,
+                column: String::new(),
+                field: "row".into(),
+                rule: "conflict".into(),
+                message,
+            }]))
         }
     }
+}
+
+/// Creates every row of a clean plan, or none, and remembers the mapping.
+pub(crate) async fn commit_prepared(
+    state: &AppState,
+    caller: &Caller,
+    prepared: &Prepared,
+) -> Result<Result<Vec<Uuid>, Vec<CellError>>, ApiError> {
+    if !prepared.plan.is_clean() {
+        return Ok(Err(prepared.plan.errors().cloned().collect()));
+    }
+    let created = match prepared.target {
+        Target::Services => create_all::<Service>(state, caller, prepared).await?,
+        Target::DataItems => create_all::<DataItem>(state, caller, prepared).await?,
+        Target::ProcessingActivities => {
+            create_all::<ProcessingActivity>(state, caller, prepared).await?
+        }
+        Target::Vendors => create_all::<Vendor>(state, caller, prepared).await?,
+        Target::SecurityMeasures => create_all::<SecurityMeasure>(state, caller, prepared).await?,
+    };
+    if created.is_ok() {
+        pactum_store::imports::remember(
+            &state.store,
+            caller.org_id(),
+            prepared.target.segment(),
+            &prepared.sheet.headers,
+            &prepared.plan.mapping,
+            state.clock.now(),
+        )
+        .await?;
+    }
+    Ok(created)
 }
 
 /// `POST /orgs/{org}/projects/{project}/imports/{collection}`: all rows or none.
@@ -273,41 +336,18 @@ pub async fn commit(
         Ok(p) => p,
         Err(res) => return Ok(res),
     };
-    if !prepared.plan.is_clean() {
-        let errors: Vec<CellError> = prepared.plan.errors().cloned().collect();
-        return Ok(problem(
+    match commit_prepared(&state, &caller, &prepared).await? {
+        Ok(ids) => Ok((
+            StatusCode::CREATED,
+            axum::Json(json!({"created": ids.len(), "ids": ids})),
+        )
+            .into_response()),
+        Err(errors) => Ok(problem(
             format!(
                 "Nothing was imported: {} rows conflict and {} are invalid.",
                 prepared.plan.conflicts, prepared.plan.invalid
             ),
             &errors,
-        ));
+        )),
     }
-    let created = match prepared.target {
-        Target::Services => create_all::<Service>(&state, &caller, &prepared).await,
-        Target::DataItems => create_all::<DataItem>(&state, &caller, &prepared).await,
-        Target::ProcessingActivities => {
-            create_all::<ProcessingActivity>(&state, &caller, &prepared).await
-        }
-        Target::Vendors => create_all::<Vendor>(&state, &caller, &prepared).await,
-        Target::SecurityMeasures => create_all::<SecurityMeasure>(&state, &caller, &prepared).await,
-    };
-    let ids = match created {
-        Ok(ids) => ids,
-        Err(res) => return Ok(res),
-    };
-    pactum_store::imports::remember(
-        &state.store,
-        caller.org_id(),
-        prepared.target.segment(),
-        &prepared.sheet.headers,
-        &prepared.plan.mapping,
-        state.clock.now(),
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(json!({"created": ids.len(), "ids": ids})),
-    )
-        .into_response())
 }

@@ -22,7 +22,7 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 28] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 29] = [
     ("flow.html", include_str!("../../templates/flow.html")),
     (
         "attention.html",
@@ -77,6 +77,7 @@ pub const TEMPLATE_SOURCES: [(&str, &str); 28] = [
         "documents.html",
         include_str!("../../templates/documents.html"),
     ),
+    ("import.html", include_str!("../../templates/import.html")),
     ("heatmap.html", include_str!("../../templates/heatmap.html")),
 ];
 
