@@ -344,4 +344,47 @@ async fn fides_yaml_out_and_back_in(db: TestDb) {
     );
 }
 
-on_both_backends!(fides_yaml_out_and_back_in);
+/// The upload form rides on the session cookie: its CSRF field is checked like any form's.
+async fn the_upload_form_checks_its_csrf_field(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (login, password) = app.logins[0].clone();
+    let mut v = crate::ui::signed_in(&app, &login, &password).await;
+    let p = app.project("practions", &app.practions).await;
+    let path = format!("/orgs/practions/projects/{p}/import");
+    let form = v.get(&app, &path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.hidden("csrf");
+    let file = (
+        "file",
+        "leveranciers.csv",
+        "Leverancier;Doel\nBoekhoudpakket;Boekhouding\n".as_bytes(),
+    );
+    let forged = v
+        .post_file(
+            &app,
+            &path,
+            &[("csrf", "forged"), ("collection", "vendors")],
+            file,
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let preview = v
+        .post_file(
+            &app,
+            &path,
+            &[("csrf", &csrf), ("collection", "vendors")],
+            file,
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.html);
+    assert!(
+        preview.html.contains("name=\"content\""),
+        "the file rides along in the preview"
+    );
+    assert!(preview.html.contains("Boekhoudpakket"));
+}
+
+on_both_backends!(
+    fides_yaml_out_and_back_in,
+    the_upload_form_checks_its_csrf_field
+);
