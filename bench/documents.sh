@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-7}"
-cargo build --release -q -p pactum --example documents_bench
+cargo build --release -q -p pactum --bins --example documents_bench
 TARGET_DIR=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

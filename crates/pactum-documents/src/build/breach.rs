@@ -48,7 +48,9 @@ pub fn report(source: &Source, l: &Labels, rec: &Record<Breach>) -> Document {
             ", ",
         )
     });
-    let deadline = match b.role {
+    // The deadline the register settled (it knows the contract's hours); derived again
+    // only for a record stored before deadlines were kept.
+    let deadline = b.due_at.unwrap_or_else(|| match b.role {
         BreachRole::Controller => clocks::authority_due(b.aware_at),
         BreachRole::Processor => clocks::controller_notice_due(
             b.aware_at,
@@ -56,7 +58,7 @@ pub fn report(source: &Source, l: &Labels, rec: &Record<Breach>) -> Document {
                 .and_then(|h| u32::try_from(h).ok())
                 .unwrap_or(24),
         ),
-    };
+    });
     let assignee = b
         .assignee_id
         .and_then(|id| source.members.get(&id).cloned())
