@@ -55,20 +55,62 @@ async fn feed<E: Stored>(
     Ok(())
 }
 
-fn nothing<E>(_: &mut Assessor, _: &Subject, _: &E) {}
+/// Feeds the stored gaps of every record of a collection that is checked for its gaps only:
+/// one query over the organisation (or one project) reading the name and the `gaps` column,
+/// never the whole record. The gaps are written with each record and recomputed when the
+/// rules change (`gaps::refresh_if_stale`), so they are what `Entity::gaps` would say.
+async fn feed_gaps<E: Stored>(
+    store: &Store,
+    org: OrgId,
+    project: Option<ProjectId>,
+    a: &mut Assessor,
+) -> Result<()> {
+    let table = E::TABLE;
+    let mut sql = Sql::new(format!(
+        "SELECT id, project_id, {} AS name, gaps FROM {} WHERE org_id = ",
+        table.order, table.name
+    ));
+    let o = sql.arg(org.0);
+    sql.push(&o);
+    if let Some(p) = project {
+        let p = sql.arg(p.0);
+        sql.push(&format!(" AND project_id = {p}"));
+    }
+    for r in sql.query().fetch_all(store.pool()).await? {
+        let s = Subject {
+            collection: E::COLLECTION,
+            id: row::uuid(&r, "id")?,
+            project_id: row::opt_uuid(&r, "project_id")?,
+            name: row::text(&r, "name")?,
+        };
+        let gaps = pactum_domain::gaps::decode(&row::opt_text(&r, "gaps")?.unwrap_or_default());
+        a.gaps(&s, E::GAP_RULES, &gaps);
+    }
+    Ok(())
+}
 
 async fn feed_project(store: &Store, scope: Scope, a: &mut Assessor) -> Result<()> {
     feed::<ProcessingActivity>(store, scope, a, |r| &r.name, |a, s, r| a.activity(s, r)).await?;
-    feed::<Service>(store, scope, a, |r| &r.name, nothing).await?;
-    feed::<DataItem>(store, scope, a, |r| &r.name, nothing).await?;
-    feed::<DataUser>(store, scope, a, |r| &r.role, nothing).await?;
-    feed::<Transfer>(store, scope, a, |r| &r.recipient, nothing).await?;
     feed::<Vendor>(store, scope, a, |r| &r.name, |a, s, r| a.vendor(s, r)).await?;
-    feed::<SecurityMeasure>(store, scope, a, |r| &r.name, nothing).await?;
-    feed::<DeviceGroup>(store, scope, a, |r| &r.name, nothing).await?;
-    feed::<BackupStrategy>(store, scope, a, |r| &r.name, nothing).await?;
     feed::<RiskAssessment>(store, scope, a, |r| &r.threat, |a, s, r| a.risk(s, r)).await?;
     feed::<Dpia>(store, scope, a, |r| &r.name, |a, s, r| a.dpia(s, r)).await?;
+    Ok(())
+}
+
+/// The collections checked for their gaps only, in one query each.
+async fn feed_gap_collections(
+    store: &Store,
+    org: OrgId,
+    project: Option<ProjectId>,
+    a: &mut Assessor,
+) -> Result<()> {
+    feed_gaps::<Service>(store, org, project, a).await?;
+    feed_gaps::<DataItem>(store, org, project, a).await?;
+    feed_gaps::<DataUser>(store, org, project, a).await?;
+    feed_gaps::<Transfer>(store, org, project, a).await?;
+    feed_gaps::<SecurityMeasure>(store, org, project, a).await?;
+    feed_gaps::<DeviceGroup>(store, org, project, a).await?;
+    feed_gaps::<BackupStrategy>(store, org, project, a).await?;
     Ok(())
 }
 
@@ -82,6 +124,7 @@ pub async fn assess_project(
 ) -> Result<Assessment> {
     let mut a = Assessor::new(today, now);
     feed_project(store, Scope::Project(org, project), &mut a).await?;
+    feed_gap_collections(store, org, Some(project), &mut a).await?;
     Ok(a.finish())
 }
 
@@ -97,6 +140,7 @@ pub async fn assess(
     for p in records::every::<Project>(store, Scope::Org(org)).await? {
         feed_project(store, Scope::Project(org, ProjectId(p.id)), &mut a).await?;
     }
+    feed_gap_collections(store, org, None, &mut a).await?;
     let scope = Scope::Org(org);
     feed::<Breach>(store, scope, &mut a, |r| &r.title, |a, s, r| a.breach(s, r)).await?;
     feed::<DataSubjectRequest>(
