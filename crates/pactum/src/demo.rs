@@ -258,6 +258,12 @@ pub async fn run(mut settings: Settings, port: u16) -> anyhow::Result<()> {
         );
     }
     if settings.data_dir == Path::new(DEFAULT_DATA_DIR) {
+        // The key file moves with the directory unless it was named on its own: otherwise
+        // the demo's sealed records are written with a key outside its directory, and
+        // `--data-dir ./pactum-demo` reads them with another.
+        if settings.keys_file == Path::new(DEFAULT_DATA_DIR).join("keys.toml") {
+            settings.keys_file = Path::new(DEMO_DIR).join("keys.toml");
+        }
         settings.data_dir = PathBuf::from(DEMO_DIR);
         settings.database = pactum_store::DatabaseUrl::sqlite_in(&settings.data_dir);
     }

@@ -121,6 +121,54 @@ fn demo_prints_url_and_token_that_work() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not the demo's"));
 }
 
+/// `pactum demo` without a directory, as the README runs it: its data, key file included,
+/// is in ./pactum-demo, so the other commands read it with `--data-dir ./pactum-demo`.
+#[test]
+fn the_demo_directory_holds_its_key_file() {
+    let cwd = tempfile::tempdir().unwrap();
+    let child = pactum()
+        .args(["demo", "--port", "0"])
+        .env_remove("PACTUM_KEYS_FILE")
+        .current_dir(cwd.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Killed(child);
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    while !lines.next().unwrap().unwrap().starts_with("URL: ") {}
+    assert!(cwd.path().join("pactum-demo/keys.toml").exists());
+    assert!(
+        !cwd.path().join("pactum-data").exists(),
+        "nothing outside the demo's directory"
+    );
+    let out = pactum()
+        .args([
+            "document",
+            "breach-register",
+            "--org",
+            "practions",
+            "--format",
+            "csv",
+            "--data-dir",
+            "./pactum-demo",
+        ])
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The breach's consequences are a sealed field: read back with the demo's own key.
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("14 customers seen by one outside person"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    drop(child);
+}
+
 #[test]
 fn export_import_export_through_the_cli() {
     let a = tempfile::tempdir().unwrap();
