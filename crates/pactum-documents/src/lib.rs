@@ -71,11 +71,6 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// Documents about one record (a breach, a request) need its id.
-    pub fn needs_record(self) -> bool {
-        matches!(self, Kind::BreachReport | Kind::AccessPack)
-    }
-
     /// Documents of the registers cover the organisation; the others may be narrowed to a
     /// project.
     pub fn is_register(self) -> bool {
@@ -138,7 +133,7 @@ pub struct Request {
     pub language: Language,
     /// Narrows a data-map document to one project.
     pub project: Option<ProjectId>,
-    /// The breach or request a `needs_record` kind is about.
+    /// The breach (breach report) or request (access pack) the document is about.
     pub record: Option<Uuid>,
     pub now: OffsetDateTime,
 }

@@ -83,8 +83,11 @@ async fn data_map(store: &Store, scope: Scope) -> Result<DataMap, StoreError> {
 pub async fn load(store: &Store, request: &Request) -> Result<Source, Error> {
     let org = organisations::get(store, request.org).await?;
     let org_scope = Scope::Org(request.org);
-    let projects: Vec<Record<Project>> = match request.project {
-        Some(p) if !request.kind.is_register() => {
+    // The breach documents are made from the register alone; the others from the data map
+    // (the access pack too: what is held, where and why).
+    let projects: Vec<Record<Project>> = match (request.kind, request.project) {
+        (Kind::BreachReport | Kind::BreachRegister, _) => Vec::new(),
+        (kind, Some(p)) if !kind.is_register() => {
             vec![records::get::<Project>(store, org_scope, p.0).await?]
         }
         _ => records::every(store, org_scope).await?,

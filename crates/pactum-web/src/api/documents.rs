@@ -99,13 +99,13 @@ fn doc_error(e: DocError) -> ApiError {
 }
 
 /// The style of the HTML document, allowed by its hash and nothing else.
-fn html_policy() -> String {
+static HTML_POLICY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let digest = Sha256::digest(pactum_documents::render::html::STYLE.as_bytes());
     let hash = base64::engine::general_purpose::STANDARD.encode(digest);
     format!(
         "default-src 'none'; style-src 'sha256-{hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
-}
+});
 
 /// Builds, writes and answers one document; shared by the API and the pages.
 pub async fn respond(
@@ -172,7 +172,7 @@ pub async fn respond(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     if format == Format::Html
-        && let Ok(v) = HeaderValue::from_str(&html_policy())
+        && let Ok(v) = HeaderValue::from_str(&HTML_POLICY)
     {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
