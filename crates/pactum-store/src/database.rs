@@ -115,6 +115,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     sealer: Option<std::sync::Arc<dyn Sealer>>,
+    summaries: std::sync::Arc<crate::summaries::Cache>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -130,6 +131,10 @@ impl Store {
 
     pub(crate) fn sealer_opt(&self) -> Option<&dyn Sealer> {
         self.sealer.as_deref()
+    }
+
+    pub(crate) fn summaries(&self) -> &crate::summaries::Cache {
+        &self.summaries
     }
 
     /// Opens a pool. SQLite gets WAL, foreign keys, a busy timeout and full fsync on commit
@@ -161,6 +166,7 @@ impl Store {
             pool,
             backend,
             sealer: None,
+            summaries: Default::default(),
         })
     }
 

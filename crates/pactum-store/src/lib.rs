@@ -25,6 +25,7 @@ pub mod schema;
 pub mod scope;
 pub mod sealed;
 pub mod sessions;
+pub mod summaries;
 pub mod throttle;
 pub mod tokens;
 

@@ -90,6 +90,38 @@ fn push_scope(sql: &mut Sql, table: &Table, scope: Scope, alias: &str) -> Result
     }
 }
 
+/// `AND (<a search column contains q>)`, case-insensitive. PostgreSQL's ILIKE is served
+/// by the trigram indexes of migration 0010 where pg_trgm exists. On SQLite the data map's
+/// collections have a trigram full-text table (same migration) that finds the rows by
+/// index; shorter queries than a trigram, and other tables, use LIKE, which ignores ASCII
+/// case already (no LOWER() on every row).
+fn push_search(sql: &mut Sql, backend: crate::Backend, table: &Table, q: &str) {
+    let indexed = crate::schema::data_map()
+        .iter()
+        .any(|m| m.table.name == table.name);
+    if backend == crate::Backend::Sqlite && indexed && q.chars().count() >= 3 {
+        // One phrase of trigrams is a substring match; quotes are doubled inside it.
+        let phrase = sql.arg(format!("\"{}\"", q.replace('"', "\"\"")));
+        sql.push(&format!(
+            " AND id IN (SELECT k.id FROM {t}_search s JOIN search_keys k ON k.key = s.rowid \
+             WHERE {t}_search MATCH {phrase})",
+            t = table.name
+        ));
+        return;
+    }
+    let pattern = sql.arg(like_pattern(q));
+    let op = match backend {
+        crate::Backend::Sqlite => "LIKE",
+        crate::Backend::Postgres => "ILIKE",
+    };
+    let ors: Vec<String> = table
+        .search
+        .iter()
+        .map(|c| format!("{c} {op} {pattern} ESCAPE '\\'"))
+        .collect();
+    sql.push(&format!(" AND ({})", ors.join(" OR ")));
+}
+
 /// A project-scoped request for a project that is not in the organisation is a 404.
 pub(crate) async fn ensure_project(conn: &mut AnyConnection, scope: Scope) -> Result<()> {
     if let Scope::Project(org, project) = scope {
@@ -234,19 +266,7 @@ pub async fn list<E: Stored>(
         if q.chars().count() > 200 {
             violations.add("q", "max_length", "q must be at most 200 characters.");
         }
-        let pattern = where_sql.arg(like_pattern(q));
-        // SQLite's LIKE ignores ASCII case already; PostgreSQL has ILIKE. Neither needs
-        // LOWER() on every row.
-        let op = match store.backend() {
-            crate::Backend::Sqlite => "LIKE",
-            crate::Backend::Postgres => "ILIKE",
-        };
-        let ors: Vec<String> = table
-            .search
-            .iter()
-            .map(|c| format!("{c} {op} {pattern} ESCAPE '\\'"))
-            .collect();
-        where_sql.push(&format!(" AND ({})", ors.join(" OR ")));
+        push_search(&mut where_sql, store.backend(), table, q);
     }
     for (name, id) in &query.filters {
         match table.reference_columns().find(|c| c.name == name) {
@@ -322,6 +342,32 @@ pub async fn list<E: Stored>(
         limit: query.limit,
         offset: query.offset,
     })
+}
+
+/// The id and natural name (the table's order column) of the first `limit` records in the
+/// scope, by name: what a reference picker offers. Two columns, not whole records.
+pub async fn names<E: Stored>(
+    store: &Store,
+    scope: Scope,
+    limit: u32,
+) -> Result<Vec<(Uuid, String)>> {
+    let table = E::TABLE;
+    let mut sql = Sql::new(format!(
+        "SELECT id, {order} AS name FROM {name} WHERE ",
+        order = table.order,
+        name = table.name
+    ));
+    push_scope(&mut sql, table, scope, "")?;
+    let limit = sql.arg(Value::Int(Some(i64::from(limit))));
+    sql.push(&format!(" ORDER BY {}, id LIMIT {limit}", table.order));
+    let rows: Vec<(String, Option<String>)> = sql.query_as().fetch_all(store.pool()).await?;
+    rows.into_iter()
+        .map(|(id, name)| {
+            let id = Uuid::parse_str(&id)
+                .map_err(|_| StoreError::Corrupt(format!("{}: id {id}", table.name)))?;
+            Ok((id, name.unwrap_or_default()))
+        })
+        .collect()
 }
 
 /// `SELECT <columns> FROM <table> WHERE <scope>`, ready for more conditions.

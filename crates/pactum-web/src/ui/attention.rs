@@ -30,8 +30,8 @@ fn segment(collection: &str) -> String {
     collection.replace('_', "-")
 }
 
-pub fn rules(t: T, slug: &str, list: Vec<RuleGaps>) -> Vec<RuleView> {
-    list.into_iter()
+pub fn rules(t: T, slug: &str, list: &[RuleGaps]) -> Vec<RuleView> {
+    list.iter()
         .map(|r| {
             let shown = r.records.len() as i64;
             RuleView {
@@ -44,7 +44,7 @@ pub fn rules(t: T, slug: &str, list: Vec<RuleGaps>) -> Vec<RuleView> {
                 count: r.count,
                 records: r
                     .records
-                    .into_iter()
+                    .iter()
                     .map(|g| {
                         // The field of the first gap of this rule, as the form's anchor.
                         let field = g
@@ -69,9 +69,9 @@ pub fn rules(t: T, slug: &str, list: Vec<RuleGaps>) -> Vec<RuleView> {
                             name: if g.name.is_empty() {
                                 t.s(&format!("one.{}", g.collection)).to_owned()
                             } else {
-                                g.name
+                                g.name.clone()
                             },
-                            project_name: g.project_name,
+                            project_name: g.project_name.clone(),
                         }
                     })
                     .collect(),
@@ -93,8 +93,8 @@ pub struct ChangeView {
     pub when_iso: String,
 }
 
-pub fn changes(t: T, slug: &str, zone: &str, list: Vec<Change>) -> Vec<ChangeView> {
-    list.into_iter()
+pub fn changes(t: T, slug: &str, zone: &str, list: &[Change]) -> Vec<ChangeView> {
+    list.iter()
         .map(|c| ChangeView {
             href: format!(
                 "/orgs/{slug}/projects/{}/{}/{}",
@@ -103,7 +103,7 @@ pub fn changes(t: T, slug: &str, zone: &str, list: Vec<Change>) -> Vec<ChangeVie
                 c.id
             ),
             kind: t.s(&format!("one.{}", c.collection)).to_owned(),
-            name: c.name,
+            name: c.name.clone(),
             verb: t
                 .s(if c.created {
                     "recent.created"

@@ -505,27 +505,14 @@ pub async fn dashboard(
     headers: HeaderMap,
     caller: Caller,
 ) -> Response {
-    let counts = pactum_store::activity::counts(&state.store, caller.org_id(), None)
-        .await
-        .map_err(ApiError::from)
-        .map(|counts| {
-            counts
-                .into_iter()
-                .map(|(collection, count)| Count {
-                    count,
-                    label_key: format!("collection.{collection}"),
-                })
-                .collect::<Vec<_>>()
-        });
     let more = async {
-        let gaps = pactum_store::gaps::attention(
+        let summary = pactum_store::summaries::organisation(
             &state.store,
             caller.org_id(),
-            None,
             crate::ui::attention::SAMPLE,
+            RECENT,
         )
         .await?;
-        let recent = pactum_store::activity::recent(&state.store, caller.org_id(), 8).await?;
         let deadlines =
             pactum_store::registers::open(&state.store, caller.org_id(), DEADLINES).await?;
         let org = pactum_store::organisations::get(&state.store, caller.org_id()).await?;
@@ -535,12 +522,12 @@ pub async fn dashboard(
             crate::ui::compliance::TREND_DAYS,
         )
         .await?;
-        Ok::<_, ApiError>((gaps, recent, deadlines, org.data, scores))
+        Ok::<_, ApiError>((summary, deadlines, org.data, scores))
     }
     .await;
-    let (counts, (gaps, recent, deadlines, org, scores)) = match (counts, more) {
-        (Ok(c), Ok(m)) => (c, m),
-        (Err(e), _) | (_, Err(e)) => return error_page(&headers, &e),
+    let (summary, deadlines, org, scores) = match more {
+        Ok(m) => m,
+        Err(e) => return error_page(&headers, &e),
     };
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let slug = caller.membership.slug.clone();
@@ -549,9 +536,21 @@ pub async fn dashboard(
             .in_org(&caller, "overview"),
         legal_name: caller.membership.legal_name.clone(),
         require_two_factor: caller.membership.require_two_factor,
-        counts,
-        attention: crate::ui::attention::rules(t, &slug, gaps),
-        recent: crate::ui::attention::changes(t, &slug, &caller.membership.timezone, recent),
+        counts: summary
+            .counts
+            .iter()
+            .map(|(collection, count)| Count {
+                count: *count,
+                label_key: format!("collection.{collection}"),
+            })
+            .collect(),
+        attention: crate::ui::attention::rules(t, &slug, &summary.attention),
+        recent: crate::ui::attention::changes(
+            t,
+            &slug,
+            &caller.membership.timezone,
+            &summary.recent,
+        ),
         deadlines: crate::ui::registers::deadlines(
             t,
             &slug,
@@ -569,3 +568,6 @@ pub async fn dashboard(
 
 /// How many running deadlines the overview lists, soonest first.
 const DEADLINES: u32 = 10;
+
+/// How many of the latest changes the overview lists.
+const RECENT: u32 = 8;

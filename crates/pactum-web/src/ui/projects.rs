@@ -8,8 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use pactum_domain::access::Permission;
-use pactum_domain::datamap::service::Service;
-use pactum_domain::datamap::transfer::Transfer;
 use pactum_domain::project::Project;
 use pactum_domain::timestamp;
 use pactum_store::records::{self, ListQuery};
@@ -255,66 +253,31 @@ pub async fn show(
             .ok_or_else(|| ApiError::NotFound("Project".into()))?;
         let project =
             records::get::<Project>(&state.store, Scope::Org(caller.org_id()), pid).await?;
-        let counts: Vec<Count> =
-            pactum_store::activity::counts(&state.store, caller.org_id(), Some(ProjectId(pid)))
-                .await?
-                .into_iter()
-                .map(|(collection, count)| Count {
-                    segment: collection.replace('_', "-"),
-                    count,
-                    label_key: format!("collection.{collection}"),
-                })
-                .collect();
-        // Risks are read only when there are some, so a project without keeps its speed.
-        let risks = if counts
-            .iter()
-            .any(|c| c.segment == "risk-assessments" && c.count > 0)
-        {
-            records::every::<pactum_domain::assessments::risk::RiskAssessment>(&state.store, scope)
-                .await?
-                .into_iter()
-                .map(|r| r.data)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let gaps = pactum_store::gaps::attention(
+        let summary = pactum_store::summaries::project(
             &state.store,
             caller.org_id(),
-            Some(ProjectId(pid)),
+            ProjectId(pid),
             crate::ui::attention::SAMPLE,
+            // The diagram draws at most MAX_NODES services: only those are loaded.
+            crate::ui::flow::MAX_NODES as u32,
         )
         .await?;
-        let all = ListQuery {
-            limit: records::MAX_PAGE,
-            ..ListQuery::default()
-        };
-        // The diagram draws at most MAX_NODES services: load only those (by name).
-        let first = ListQuery {
-            limit: crate::ui::flow::MAX_NODES as u32,
-            ..ListQuery::default()
-        };
-        let page = records::list::<Service>(&state.store, scope, &first).await?;
-        let more_services = (page.total as usize).saturating_sub(page.items.len());
-        let services = page.items;
-        let transfers = records::list::<Transfer>(&state.store, scope, &all)
-            .await?
-            .items;
-        Ok::<_, ApiError>((
-            pid,
-            project,
-            counts,
-            gaps,
-            (services, more_services),
-            transfers,
-            risks,
-        ))
+        Ok::<_, ApiError>((pid, project, summary))
     }
     .await;
-    let (pid, project, counts, gaps, services, transfers, risks) = match result {
+    let (pid, project, summary) = match result {
         Ok(r) => r,
         Err(e) => return error_page(&headers, &e),
     };
+    let counts: Vec<Count> = summary
+        .counts
+        .iter()
+        .map(|(collection, count)| Count {
+            segment: collection.replace('_', "-"),
+            count: *count,
+            label_key: format!("collection.{collection}"),
+        })
+        .collect();
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let mut chrome =
         Chrome::new(t, "projects.project", true, csrf_of(&headers)).in_org(&caller, "projects");
@@ -326,15 +289,15 @@ pub async fn show(
         name: project.data.name,
         description: project.data.description,
         counts,
-        attention: crate::ui::attention::rules(t, &caller.membership.slug, gaps),
+        attention: crate::ui::attention::rules(t, &caller.membership.slug, &summary.attention),
         flow: crate::ui::flow::layout(
             t,
             &format!("/orgs/{}/projects/{pid}", caller.membership.slug),
-            &services.0,
-            services.1,
-            &transfers,
+            &summary.services,
+            summary.more_services,
+            &summary.transfers,
         ),
-        heat: crate::ui::heatmap::build(t, &risks),
+        heat: crate::ui::heatmap::build(t, &summary.risks),
     };
     render(StatusCode::OK, &page)
 }

@@ -13,7 +13,7 @@ use pactum_domain::entity::Entity;
 use pactum_domain::gaps::Gap;
 use pactum_domain::project::Project;
 use pactum_store::StoreError;
-use pactum_store::records::{self, ListQuery};
+use pactum_store::records;
 use pactum_store::schema::Stored;
 use pactum_store::scope::{ProjectId, Scope};
 use uuid::Uuid;
@@ -181,33 +181,11 @@ async fn choices(
         state: &AppState,
         scope: Scope,
     ) -> Result<Vec<(String, String)>, ApiError> {
-        let order = E::TABLE.order;
-        let mut out = Vec::new();
-        let mut offset = 0u64;
-        while offset < u64::from(MAX_CHOICES) {
-            let page = records::list::<E>(
-                &state.store,
-                scope,
-                &ListQuery {
-                    sort: Some(order.to_owned()),
-                    limit: records::MAX_PAGE,
-                    offset,
-                    ..ListQuery::default()
-                },
-            )
-            .await?;
-            let n = page.items.len() as u64;
-            for r in page.items {
-                let doc = serde_json::to_value(&r.data).unwrap_or_default();
-                let name = doc[order].as_str().unwrap_or_default().to_owned();
-                out.push((r.id.to_string(), name));
-            }
-            offset += n;
-            if n == 0 || offset >= page.total as u64 {
-                break;
-            }
-        }
-        Ok(out)
+        Ok(records::names::<E>(&state.store, scope, MAX_CHOICES)
+            .await?
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect())
     }
     with_entity!(segment, E => of::<E>(state, scope).await, else Ok(Vec::new()))
 }

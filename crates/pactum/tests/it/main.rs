@@ -20,6 +20,7 @@ mod openapi;
 mod registers;
 mod reminders;
 mod store_records;
+mod summaries;
 mod ui;
 mod ui_datamap;
 mod ui_registers;

@@ -293,7 +293,108 @@ async fn sqlite_pragmas_or_postgres(db: TestDb) {
     db.store.ping().await.unwrap();
 }
 
+/// Search finds a substring of any search column, ignoring case, through the index where
+/// there is one (three characters or more) and by scanning below that; it follows updates
+/// and deletes, takes quotes and LIKE's wildcards literally, and stays in its tenant.
+async fn search_finds_substrings_and_follows_changes(db: TestDb) {
+    let a = Actor::system();
+    let scope = org_and_project(&db, "acme").await;
+    let other = org_and_project(&db, "other").await;
+    let svc = records::create(&db.store, &a, scope, service("CRM"), NOW)
+        .await
+        .unwrap();
+    let item = |name: &str, description: &str| -> DataItem {
+        serde_json::from_value(json!({
+            "service_id": svc.id, "name": name, "description": description,
+            "category": "contact.email"
+        }))
+        .unwrap()
+    };
+    let mail = records::create(
+        &db.store,
+        &a,
+        scope,
+        item("Work e-mail", "Used for \"quotes\" 100%"),
+        NOW,
+    )
+    .await
+    .unwrap();
+    records::create(&db.store, &a, scope, item("Phone", "Mobile number"), NOW)
+        .await
+        .unwrap();
+    let theirs = records::create(&db.store, &a, other, service("E-MAIL relay"), NOW).await;
+    assert!(theirs.is_ok());
+    let find = |q: &str| {
+        let store = db.store.clone();
+        let q = q.to_owned();
+        async move {
+            let page = records::list::<DataItem>(
+                &store,
+                scope,
+                &ListQuery {
+                    q: Some(q),
+                    limit: 50,
+                    ..ListQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+            let mut names: Vec<String> = page.items.into_iter().map(|r| r.data.name).collect();
+            names.sort();
+            assert_eq!(page.total as usize, names.len());
+            names
+        }
+    };
+    assert_eq!(find("E-MAIL").await, ["Work e-mail"], "a name, any case");
+    assert_eq!(find("obile num").await, ["Phone"], "inside a description");
+    assert_eq!(
+        find("contact.em").await,
+        ["Phone", "Work e-mail"],
+        "the category"
+    );
+    assert_eq!(
+        find("\"quotes\"").await,
+        ["Work e-mail"],
+        "quotes are literal"
+    );
+    assert_eq!(find("100%").await, ["Work e-mail"], "% is literal");
+    assert_eq!(find("10_").await, Vec::<String>::new(), "_ is literal");
+    assert_eq!(find("ph").await, ["Phone"], "two characters: scanned");
+    assert_eq!(
+        find("relay").await,
+        Vec::<String>::new(),
+        "never another tenant's"
+    );
+
+    records::update(
+        &db.store,
+        &a,
+        scope,
+        mail.id,
+        item("Private address", "Home"),
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        find("e-mail").await,
+        Vec::<String>::new(),
+        "the old name is gone"
+    );
+    assert_eq!(find("private addr").await, ["Private address"]);
+    records::delete::<DataItem>(&db.store, &a, scope, mail.id, NOW)
+        .await
+        .unwrap();
+    assert_eq!(find("private addr").await, Vec::<String>::new());
+    // A cascade (the service goes, and its items with it) empties the index too.
+    records::delete::<Service>(&db.store, &a, scope, svc.id, NOW)
+        .await
+        .unwrap();
+    assert_eq!(find("phone").await, Vec::<String>::new());
+}
+
 on_both_backends!(
+    search_finds_substrings_and_follows_changes,
     crud_round_trip,
     other_tenants_records_are_invisible,
     list_filters_sorts_and_pages,

@@ -75,6 +75,21 @@ impl TestDb {
         }
     }
 
+    /// A second store on the same database, as a second instance of the server has.
+    pub async fn another_store(&self) -> Store {
+        let url = match &self._guard {
+            Guard::Sqlite(dir) => DatabaseUrl::sqlite_in(dir.path()),
+            Guard::Postgres { admin_url, name } => {
+                let (base, _) = admin_url.rsplit_once('/').unwrap();
+                DatabaseUrl::parse(&format!("{base}/{name}")).unwrap()
+            }
+        };
+        Store::connect(&url)
+            .await
+            .unwrap()
+            .with_sealer(test_sealer())
+    }
+
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::connect(&DatabaseUrl::sqlite_in(dir.path()))
