@@ -294,6 +294,15 @@ pub async fn list<E: Stored>(
     }
     violations.into_result().map_err(StoreError::Invalid)?;
 
+    // Read before this request holds a connection: it needs one of its own.
+    let unfiltered =
+        query.q.as_deref().is_none_or(|q| q.trim().is_empty()) && query.filters.is_empty();
+    let kept = match scope {
+        Scope::Project(org, project) if unfiltered => {
+            crate::summaries::count_in_project(store, org, project, table.name).await?
+        }
+        _ => None,
+    };
     let mut conn = store.pool().acquire().await?;
     let mut rows_sql = Sql {
         text: format!(
@@ -316,6 +325,8 @@ pub async fn list<E: Stored>(
         i64::try_from(query.offset)
             .unwrap_or(i64::MAX)
             .saturating_add(rows.len() as i64)
+    } else if let Some(n) = kept.filter(|_| !rows.is_empty()) {
+        n
     } else {
         let count = Sql {
             text: format!(

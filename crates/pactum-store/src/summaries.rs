@@ -61,12 +61,17 @@ enum Key {
         sample: u32,
         services: u32,
     },
+    Counts {
+        org: Uuid,
+        project: Uuid,
+    },
 }
 
 #[derive(Debug, Clone)]
 enum Value {
     Org(Arc<OrgSummary>),
     Project(Arc<ProjectSummary>),
+    Counts(Arc<Vec<(&'static str, i64)>>),
 }
 
 /// Bounded: a summary is a few kilobytes, and this many cover every organisation and
@@ -190,4 +195,40 @@ pub async fn project(
         .summaries()
         .put(key, at, Value::Project(summary.clone()));
     Ok(summary)
+}
+
+/// How many records a data-map table holds in a project, from the counts kept per
+/// revision: what an unfiltered list answers as its total without counting the index
+/// (measured: a third of a list page's time at 10,000 records). `None` for a table
+/// outside the data map.
+pub(crate) async fn count_in_project(
+    store: &Store,
+    org: OrgId,
+    project: ProjectId,
+    table: &str,
+) -> Result<Option<i64>> {
+    let Some(collection) = crate::schema::data_map()
+        .iter()
+        .find(|m| m.table.name == table)
+        .map(|m| m.collection)
+    else {
+        return Ok(None);
+    };
+    let key = Key::Counts {
+        org: org.0,
+        project: project.0,
+    };
+    let at = revision(store, org).await?;
+    let counts = match store.summaries().get(key, at) {
+        Some(Value::Counts(c)) => c,
+        _ => {
+            let c = Arc::new(activity::counts(store, org, Some(project)).await?);
+            store.summaries().put(key, at, Value::Counts(c.clone()));
+            c
+        }
+    };
+    Ok(counts
+        .iter()
+        .find(|(c, _)| *c == collection)
+        .map(|(_, n)| *n))
 }
