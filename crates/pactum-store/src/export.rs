@@ -272,7 +272,15 @@ pub async fn import(
     .await?;
     tx.commit().await?;
     // A bulk load changes the tables' shape: refresh the planner's statistics so list and
-    // filter queries pick the right index straight away.
-    sqlx::query("ANALYZE").execute(store.pool()).await?;
+    // filter queries pick the right index straight away. On PostgreSQL, VACUUM also moves
+    // the trigram indexes' pending entries into the index proper; until then the planner
+    // costs them as a scan and searches read every row (measured: 20 ms against 0.5 ms).
+    let refresh = match store.backend() {
+        crate::Backend::Sqlite => "ANALYZE",
+        crate::Backend::Postgres => "VACUUM (ANALYZE)",
+    };
+    // As a simple query: VACUUM may not run inside the implicit transaction of a prepared
+    // statement's pipeline.
+    sqlx::Executor::execute(store.pool(), refresh).await?;
     Ok(org)
 }

@@ -319,7 +319,15 @@ pub async fn list<E: Stored>(
         i64::try_from(query.offset).unwrap_or(i64::MAX),
     )));
     rows_sql.push(&format!(" LIMIT {limit} OFFSET {offset}"));
-    let rows = rows_sql.query().fetch_all(&mut *conn).await?;
+    // A search is planned with its pattern each time (an unnamed statement): a plan cached
+    // for any pattern cannot know that the trigram indexes serve this one, and PostgreSQL
+    // falls back to reading every row (measured: 250 ms against 15 ms a page).
+    let searching = query.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let rows = rows_sql
+        .query()
+        .persistent(!searching)
+        .fetch_all(&mut *conn)
+        .await?;
     // A page that is not full, and not past the end, already tells the total.
     let total = if !rows.is_empty() && rows.len() < query.limit as usize {
         i64::try_from(query.offset)
@@ -335,7 +343,11 @@ pub async fn list<E: Stored>(
             ),
             args: where_sql.args,
         };
-        let (total,): (i64,) = count.query_as().fetch_one(&mut *conn).await?;
+        let (total,): (i64,) = count
+            .query_as()
+            .persistent(!searching)
+            .fetch_one(&mut *conn)
+            .await?;
         if total == 0 {
             // Only an empty answer needs to tell "no records" from "no such project".
             ensure_project(&mut conn, scope).await?;
