@@ -224,7 +224,11 @@ impl KeyRing {
             .unwrap_or(0)
     }
 
-    fn cipher(&self, category: Category, id: u32) -> Result<XChaCha20Poly1305, CryptoError> {
+    pub(crate) fn cipher(
+        &self,
+        category: Category,
+        id: u32,
+    ) -> Result<XChaCha20Poly1305, CryptoError> {
         let key = self
             .keys
             .get(&(category, id))

@@ -9,6 +9,7 @@ pub mod password;
 pub mod pow;
 pub mod secret;
 pub mod signed;
+pub mod stream;
 pub mod totp;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

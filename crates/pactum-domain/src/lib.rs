@@ -10,6 +10,7 @@ pub mod clocks;
 pub mod compliance;
 pub mod datamap;
 pub mod entity;
+pub mod files;
 pub mod format;
 pub mod gaps;
 pub mod organisation;
