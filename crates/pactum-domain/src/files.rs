@@ -268,7 +268,10 @@ impl Sniffer {
 
 /// An OpenDocument text: a ZIP whose first entry is `mimetype`, stored, holding the type.
 fn opendocument_text(head: &[u8]) -> bool {
-    let u16_at = |i: usize| head.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
+    let u16_at = |i: usize| {
+        head.get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
     let (Some(name_len), Some(extra_len)) = (u16_at(26), u16_at(28)) else {
         return false;
     };
@@ -419,9 +422,15 @@ mod tests {
         assert_eq!(rule(b"abc\0def").rule, "file.type");
         assert_eq!(rule(b"abc\xFF\xFEdef").rule, "file.type");
         // A text cut in the middle of a character is not text either.
-        assert_eq!(rule("abcé".as_bytes().split_last().unwrap().1).rule, "file.type");
+        assert_eq!(
+            rule("abcé".as_bytes().split_last().unwrap().1).rule,
+            "file.type"
+        );
         // An OpenDocument spreadsheet is not an accepted text document.
-        let ods = zip_entry("mimetype", b"application/vnd.oasis.opendocument.spreadsheet");
+        let ods = zip_entry(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        );
         assert_eq!(rule(&ods).rule, "file.type");
     }
 
@@ -440,7 +449,10 @@ mod tests {
 
     #[test]
     fn names_are_cleaned_and_downloads_carry_the_detected_extension() {
-        assert_eq!(clean_name("C:\\fakepath\\DPA 2026.pdf").unwrap(), "DPA 2026.pdf");
+        assert_eq!(
+            clean_name("C:\\fakepath\\DPA 2026.pdf").unwrap(),
+            "DPA 2026.pdf"
+        );
         assert_eq!(clean_name("../../etc/passwd").unwrap(), "passwd");
         assert_eq!(clean_name("a\u{0}b\nc.txt").unwrap(), "abc.txt");
         assert_eq!(clean_name("  ").unwrap_err().0[0].rule, "file.name");

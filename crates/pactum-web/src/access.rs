@@ -107,6 +107,56 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/api/v1/orgs/{org}/projects/{project}/fides",
         Rule::Org(Write),
     ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/services/{id}/files",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/api/v1/orgs/{org}/projects/{project}/services/{id}/files",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/services/{id}/files/{file}",
+        Rule::Org(Read),
+    ),
+    (
+        "DELETE",
+        "/api/v1/orgs/{org}/projects/{project}/services/{id}/files/{file}",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/services/{id}/files/{file}/content",
+        Rule::Org(Read),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/vendors/{id}/files",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/api/v1/orgs/{org}/projects/{project}/vendors/{id}/files",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/vendors/{id}/files/{file}",
+        Rule::Org(Read),
+    ),
+    (
+        "DELETE",
+        "/api/v1/orgs/{org}/projects/{project}/vendors/{id}/files/{file}",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/vendors/{id}/files/{file}/content",
+        Rule::Org(Read),
+    ),
     ("GET", "/api/v1/orgs/{org}/members", Rule::Org(Read)),
     ("POST", "/api/v1/orgs/{org}/members", Rule::Org(Manage)),
     ("GET", "/api/v1/orgs/{org}/members/{id}", Rule::Org(Read)),
@@ -226,6 +276,27 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
         Rule::Org(Write),
     ),
+    // A service's or vendor's files (other collections are 404).
+    (
+        "POST",
+        "/orgs/{org}/projects/{project}/{collection}/{id}/files",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/{collection}/{id}/files/{file}",
+        Rule::Org(Read),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/{collection}/{id}/files/{file}/delete",
+        Rule::Org(Write),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/projects/{project}/{collection}/{id}/files/{file}/delete",
+        Rule::Org(Write),
+    ),
     // The organisation's registers (`breaches`, `requests`); other names are 404.
     ("GET", "/orgs/{org}/{collection}", Rule::Org(Read)),
     ("POST", "/orgs/{org}/{collection}", Rule::Org(Write)),
@@ -279,22 +350,104 @@ pub fn rule(method: &Method, route: &str, collections: &[String]) -> Option<Rule
     }
 }
 
-/// The `csrf` field of a file upload form (the forms put it first).
-async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
-    use axum::extract::FromRequest;
-    let request = axum::http::Request::builder()
-        .header(axum::http::header::CONTENT_TYPE, content_type)
-        .body(axum::body::Body::from(bytes))
-        .ok()?;
-    let mut form = axum::extract::Multipart::from_request(request, &())
-        .await
-        .ok()?;
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("csrf") {
-            return field.text().await.ok();
+/// What the start of a multipart body says about its first field.
+#[derive(Debug, PartialEq, Eq)]
+enum FirstField {
+    /// The first field is `csrf`, with this value.
+    Csrf(String),
+    /// The first field is something else, or the body is not multipart as announced.
+    Absent,
+    /// Not enough of the body yet.
+    NeedMore,
+}
+
+fn boundary(content_type: &str) -> Option<String> {
+    content_type.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+fn first_field(buf: &[u8], boundary: &str) -> FirstField {
+    let opening = format!("--{boundary}\r\n");
+    if buf.len() < opening.len() {
+        return if opening.as_bytes().starts_with(buf) {
+            FirstField::NeedMore
+        } else {
+            FirstField::Absent
+        };
+    }
+    if !buf.starts_with(opening.as_bytes()) {
+        return FirstField::Absent;
+    }
+    let Some(head_end) = find(buf, b"\r\n\r\n", opening.len()) else {
+        return FirstField::NeedMore;
+    };
+    let head = String::from_utf8_lossy(&buf[opening.len()..head_end]).to_ascii_lowercase();
+    let named_csrf = head.lines().any(|l| {
+        l.starts_with("content-disposition:") && l.split(';').any(|p| p.trim() == "name=\"csrf\"")
+    });
+    if !named_csrf {
+        return FirstField::Absent;
+    }
+    let value_start = head_end + 4;
+    let closing = format!("\r\n--{boundary}");
+    match find(buf, closing.as_bytes(), value_start) {
+        Some(end) => match std::str::from_utf8(&buf[value_start..end]) {
+            Ok(v) => FirstField::Csrf(v.to_owned()),
+            Err(_) => FirstField::Absent,
+        },
+        None => FirstField::NeedMore,
+    }
+}
+
+/// The `csrf` field of a multipart form (the forms put it first), read from the start of
+/// the body only: an upload streams on to its handler, whatever its size, with the bytes
+/// read here put back in front.
+async fn multipart_csrf(
+    content_type: &str,
+    body: axum::body::Body,
+) -> Result<(Option<String>, axum::body::Body), ApiError> {
+    use futures_util::StreamExt;
+    const MOST: usize = 64 * 1024;
+    let mut stream = body.into_data_stream();
+    let mut prefix = Vec::new();
+    let mut csrf = None;
+    if let Some(boundary) = boundary(content_type) {
+        loop {
+            match first_field(&prefix, &boundary) {
+                FirstField::Csrf(v) => {
+                    csrf = Some(v);
+                    break;
+                }
+                FirstField::Absent => break,
+                FirstField::NeedMore if prefix.len() >= MOST => break,
+                FirstField::NeedMore => {}
+            }
+            match stream.next().await {
+                Some(Ok(bytes)) => prefix.extend_from_slice(&bytes),
+                Some(Err(_)) => {
+                    return Err(ApiError::BadRequest(
+                        "The request body could not be read.".into(),
+                    ));
+                }
+                None => break,
+            }
         }
     }
-    None
+    let head = futures_util::stream::once(std::future::ready(Ok::<_, axum::Error>(
+        axum::body::Bytes::from(prefix),
+    )));
+    Ok((csrf, axum::body::Body::from_stream(head.chain(stream))))
 }
 
 /// A state-changing form post that rides on the session cookie.
@@ -452,32 +605,33 @@ async fn decide(
         return Ok(Request::from_parts(parts, body));
     }
     // An HTML form cannot set a header: its CSRF token comes as the `csrf` field, read
-    // here from the (size-limited) body, which is then handed on unchanged.
+    // here from the body (a url-encoded form whole and size-limited, a multipart one only
+    // up to its first field), which is then handed on unchanged.
     let mut body = body;
     let mut form_csrf = None;
     if needs_form_csrf(&parts) {
-        let bytes = axum::body::to_bytes(body, state.settings.max_body_bytes)
-            .await
-            .map_err(|_| ApiError::PayloadTooLarge(state.settings.max_body_bytes))?;
         let content_type = parts
             .headers
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        form_csrf = if content_type.starts_with("multipart/form-data") {
-            multipart_csrf(&content_type, bytes.clone()).await
+        if content_type.starts_with("multipart/form-data") {
+            (form_csrf, body) = multipart_csrf(&content_type, body).await?;
         } else {
-            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            let bytes = axum::body::to_bytes(body, state.settings.max_body_bytes)
+                .await
+                .map_err(|_| ApiError::PayloadTooLarge(state.settings.max_body_bytes))?;
+            form_csrf = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                 .ok()
                 .and_then(|fields| {
                     fields
                         .into_iter()
                         .find(|(k, _)| k == "csrf")
                         .map(|(_, v)| v)
-                })
-        };
-        body = axum::body::Body::from(bytes);
+                });
+            body = axum::body::Body::from(bytes);
+        }
     }
     let principal = auth::authenticate(&parts, state, form_csrf.as_deref())
         .await?
@@ -512,4 +666,35 @@ async fn decide(
     parts.extensions.insert(principal);
     parts.extensions.insert(client);
     Ok(Request::from_parts(parts, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_multipart_field_is_found_however_the_body_arrives() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok-123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--XyZ--\r\n";
+        let whole = first_field(body, "XyZ");
+        assert_eq!(whole, FirstField::Csrf("tok-123".into()));
+        // Every shorter prefix either needs more or already has the answer.
+        for cut in 0..body.len() {
+            match first_field(&body[..cut], "XyZ") {
+                FirstField::NeedMore | FirstField::Csrf(_) => {}
+                other => panic!("cut at {cut}: {other:?}"),
+            }
+        }
+        let other_first =
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ndpa\r\n--XyZ--";
+        assert_eq!(first_field(other_first, "XyZ"), FirstField::Absent);
+        assert_eq!(first_field(b"garbage", "XyZ"), FirstField::Absent);
+        assert_eq!(
+            boundary("multipart/form-data; boundary=\"a b\"").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(
+            boundary("multipart/form-data; charset=utf-8; Boundary=q1").as_deref(),
+            Some("q1")
+        );
+    }
 }

@@ -6,6 +6,7 @@ pub mod compliance;
 pub mod documents;
 pub mod export;
 pub mod fides;
+pub mod files;
 pub mod gaps;
 pub mod grant;
 pub mod health;

@@ -35,6 +35,8 @@ pub enum ApiError {
     },
     PayloadTooLarge(usize),
     UnsupportedMediaType,
+    /// Something Pactum depends on (the virus scanner, an AI provider) cannot be used now.
+    Unavailable(String),
     Internal(String),
 }
 
@@ -132,6 +134,12 @@ impl ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 "Send the body as JSON with `Content-Type: application/json`.".into(),
+                vec![],
+            ),
+            ApiError::Unavailable(d) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                d,
                 vec![],
             ),
             ApiError::Internal(msg) => {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod ical;
 pub mod limit;
 pub mod mail;

@@ -91,6 +91,9 @@ fn params_for(path: &str) -> Vec<utoipa::openapi::path::Parameter> {
     if path.contains("{id}") {
         out.push(path_param("id", "The record's id."));
     }
+    if path.contains("{file}") {
+        out.push(path_param("file", "The file's id."));
+    }
     out
 }
 
@@ -359,6 +362,11 @@ pub fn document() -> OpenApi {
     let mut schemas: Schemas = Vec::new();
     schemas.push(("RecordMeta".into(), record_meta()));
     add::<Problem>(&mut schemas);
+    add::<pactum_store::files::StoredFile>(&mut schemas);
+    add::<pactum_store::files::Owner>(&mut schemas);
+    add::<pactum_store::files::ScanStatus>(&mut schemas);
+    add::<pactum_domain::files::FileKind>(&mut schemas);
+    add::<pactum_domain::files::FileType>(&mut schemas);
     add::<Violation>(&mut schemas);
     add::<Organisation>(&mut schemas);
     add::<Member>(&mut schemas);
@@ -923,6 +931,99 @@ pub fn document() -> OpenApi {
         RefOr::T(problem("The YAML names what Pactum cannot map, or a service exists already; `errors` names each by its path.")),
     );
     fixed_ops.push(fides_import);
+    for owner in ["services", "vendors"] {
+        let base = format!("/orgs/{{org}}/projects/{{project}}/{owner}/{{id}}/files");
+        let one = owner.trim_end_matches('s');
+        fixed_ops.push(fixed(
+            &base,
+            HttpMethod::Get,
+            &format!("The files of a {one}, newest first"),
+            "files",
+            None,
+            ("200", ok("The files.", array_of("StoredFile"))),
+        ));
+        let mut upload = fixed(
+            &base,
+            HttpMethod::Post,
+            &format!(
+                "Upload a file to a {one}: type checked by its bytes (PDF, DOCX, XLSX, ODT, PNG, JPEG, text, Markdown), scanned for viruses before anything is stored, kept encrypted"
+            ),
+            "files",
+            None,
+            ("201", ok("The stored file.", reference("StoredFile"))),
+        );
+        let string = || ObjectBuilder::new().schema_type(Type::String);
+        upload.2.request_body = Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content(
+                    "multipart/form-data",
+                    json_content(RefOr::T(Schema::Object(
+                        ObjectBuilder::new()
+                            .property(
+                                "kind",
+                                string().enum_values(Some(["dpa", "sla", "contract", "other"])),
+                            )
+                            .property(
+                                "file",
+                                string().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                                    utoipa::openapi::KnownFormat::Binary,
+                                ))),
+                            )
+                            .required("file")
+                            .build(),
+                    ))),
+                )
+                .build(),
+        );
+        for (code, text) in [
+            ("400", "The body is not a multipart form."),
+            (
+                "422",
+                "The file is empty, too large, of a type not accepted, or infected; `errors` names the rule (file.type, file.size, file.infected, file.scan).",
+            ),
+            (
+                "503",
+                "The virus scanner cannot be reached: nothing is accepted unscanned.",
+            ),
+        ] {
+            upload
+                .2
+                .responses
+                .responses
+                .insert(code.into(), RefOr::T(problem(text)));
+        }
+        fixed_ops.push(upload);
+        fixed_ops.push(fixed(
+            &format!("{base}/{{file}}"),
+            HttpMethod::Get,
+            "One file's details",
+            "files",
+            None,
+            ("200", ok("The file.", reference("StoredFile"))),
+        ));
+        fixed_ops.push(fixed(
+            &format!("{base}/{{file}}"),
+            HttpMethod::Delete,
+            "Delete a file",
+            "files",
+            None,
+            ("204", no_content()),
+        ));
+        fixed_ops.push(fixed(
+            &format!("{base}/{{file}}/content"),
+            HttpMethod::Get,
+            "Download a file: always as an attachment, with the type found in its bytes",
+            "files",
+            None,
+            (
+                "200",
+                ResponseBuilder::new()
+                    .description("The file's bytes.")
+                    .build(),
+            ),
+        ));
+    }
     let mut grouped: Vec<(String, PathItemBuilder)> = Vec::new();
     for (path, method, op) in fixed_ops {
         match grouped.iter_mut().find(|(p, _)| *p == path) {

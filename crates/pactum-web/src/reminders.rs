@@ -43,6 +43,30 @@ pub struct Round {
 /// Organisations scored per round at most, so one round stays short on a large install.
 const SCORES_PER_ROUND: u32 = 10;
 
+/// Blobs no row names any more are removed at most once an hour, in the background of the
+/// round (a deleted service, vendor, project or organisation took its rows with it).
+fn sweep_files(state: &AppState, now: time::OffsetDateTime) {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(i64::MIN);
+    let at = now.unix_timestamp();
+    let last = LAST.load(Ordering::Relaxed);
+    if at.saturating_sub(last) < 3600
+        || LAST
+            .compare_exchange(last, at, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        match crate::files::sweep(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "swept stored files no record names"),
+            Err(e) => tracing::warn!(error = %e, "sweeping stored files failed"),
+        }
+    });
+}
+
 /// One round at the clock's current time, as `holder` (a process's own id).
 pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store::StoreError> {
     let now = state.clock.now();
@@ -51,6 +75,7 @@ pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store
         return Ok(out);
     }
     out.leader = true;
+    sweep_files(state, now);
     let due = registers::due_between(&state.store, now, now + HORIZON).await?;
     let finished = reminders::finished(&state.store, now).await?;
     let is_finished = |d: &Deadline, lead: i64| {

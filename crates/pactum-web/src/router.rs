@@ -21,8 +21,8 @@ use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
 use crate::api::{
-    account, audit, compliance, documents, export, fides, gaps, grant, health, imports, members,
-    organisation, records, taxonomies, tokens,
+    account, audit, compliance, documents, export, fides, files, gaps, grant, health, imports,
+    members, organisation, records, taxonomies, tokens,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -128,6 +128,9 @@ pub fn router(state: AppState) -> Router {
             .map(|c| format!("/api/v1{}", c.path))
             .collect(),
     ));
+    // Uploads stream through the scanner and into storage, so their routes take bodies up
+    // to the upload limit rather than the general one.
+    let upload_limit = axum::extract::DefaultBodyLimit::max(state.settings.files.body_limit());
     let api = registry
         .router
         .route("/taxonomies", get(taxonomies::get))
@@ -162,6 +165,30 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/orgs/{org}/projects/{project}/fides",
             get(fides::export).post(fides::import),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/services/{id}/files",
+            get(files::list).post(files::upload).layer(upload_limit),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/vendors/{id}/files",
+            get(files::list).post(files::upload).layer(upload_limit),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/services/{id}/files/{file}",
+            get(files::get).delete(files::delete),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/vendors/{id}/files/{file}",
+            get(files::get).delete(files::delete),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/services/{id}/files/{file}/content",
+            get(files::content),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/vendors/{id}/files/{file}/content",
+            get(files::content),
         )
         .route("/auth/form", get(account::form))
         .route("/auth/register", post(account::register))
@@ -289,6 +316,20 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
             get(ui::record::confirm_delete).post(ui::record::delete),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/{collection}/{id}/files",
+            post(ui::files::upload).layer(axum::extract::DefaultBodyLimit::max(
+                state.settings.files.body_limit(),
+            )),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/{collection}/{id}/files/{file}",
+            get(ui::files::download),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/{collection}/{id}/files/{file}/delete",
+            get(ui::files::confirm_delete).post(ui::files::delete),
         )
         .route(
             "/orgs/{org}/{collection}",

@@ -45,6 +45,8 @@ pub struct WebSettings {
     /// Where people reach Pactum, for links in e-mail (`https://pactum.example.com`).
     pub public_url: String,
     pub smtp: Option<SmtpSettings>,
+    /// Uploads: where they are kept, how large they may be, the virus scanner.
+    pub files: crate::files::FileSettings,
 }
 
 /// How people sign in and stay signed in.
@@ -105,6 +107,13 @@ impl Default for WebSettings {
             auth: AuthSettings::default(),
             public_url: "http://127.0.0.1:8080".to_owned(),
             smtp: None,
+            files: crate::files::FileSettings {
+                blobs: crate::files::blobs::Blobs::new("./pactum-data/files".into()),
+                max_bytes: 25 * 1024 * 1024,
+                scanner: crate::files::scan::Scanner::Unix(
+                    crate::files::scan::DEFAULT_SOCKET.into(),
+                ),
+            },
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod compliance;
 pub mod documentation;
 pub mod documents;
+pub mod files;
 pub mod flow;
 pub mod forgot;
 pub use pactum_domain::format;

@@ -38,6 +38,13 @@ pub struct FileConfig {
     pub smtp_host: Option<String>,
     pub smtp_port: Option<u16>,
     pub smtp_from: Option<String>,
+    /// Where uploaded files are kept, encrypted; by default `files` in the data directory.
+    pub files_dir: Option<PathBuf>,
+    /// Largest uploaded file in bytes; 25 MB by default.
+    pub upload_max_bytes: Option<u64>,
+    /// The clamd every upload is scanned by: `unix:///path`, `tcp://host:port`, or `off`
+    /// (uploads are then stored unscanned and every upload page says so).
+    pub clamd: Option<String>,
 }
 
 impl FileConfig {
@@ -64,6 +71,7 @@ pub struct Settings {
     pub session_absolute_hours: i64,
     pub public_url: String,
     pub smtp: Option<pactum_web::mail::SmtpSettings>,
+    pub files: pactum_web::files::FileSettings,
 }
 
 /// Values given on the command line or in the environment (clap merges those two).
@@ -130,7 +138,25 @@ impl Settings {
             (None, None) => None,
             _ => bail!("smtp_host and smtp_from go together: set both, or neither"),
         };
+        let upload_max_bytes = file.upload_max_bytes.unwrap_or(25 * 1024 * 1024);
+        if !(1024..=1024 * 1024 * 1024).contains(&upload_max_bytes) {
+            bail!("upload_max_bytes must be from 1024 to 1073741824");
+        }
+        let clamd = std::env::var("PACTUM_CLAMD")
+            .ok()
+            .or(file.clamd)
+            .unwrap_or_else(|| format!("unix://{}", pactum_web::files::scan::DEFAULT_SOCKET));
+        let scanner = pactum_web::files::scan::Scanner::parse(&clamd)
+            .map_err(|e| anyhow::anyhow!("clamd / PACTUM_CLAMD: {e}"))?;
+        let files = pactum_web::files::FileSettings {
+            blobs: pactum_web::files::blobs::Blobs::new(
+                file.files_dir.unwrap_or_else(|| data_dir.join("files")),
+            ),
+            max_bytes: upload_max_bytes,
+            scanner,
+        };
         Ok(Settings {
+            files,
             public_url,
             smtp,
             keys_file,
@@ -156,6 +182,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "PACTUM_BIND",
     "PACTUM_LOG",
     "PACTUM_KEYS_FILE",
+    "PACTUM_CLAMD",
     "PACTUM_TEST_POSTGRES_URL",
 ];
 

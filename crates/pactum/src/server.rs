@@ -63,6 +63,7 @@ pub fn web_settings(settings: &Settings) -> WebSettings {
         request_timeout_secs: settings.request_timeout_secs,
         public_url: settings.public_url.clone(),
         smtp: settings.smtp.clone(),
+        files: settings.files.clone(),
         ..WebSettings::default()
     };
     web.auth.trusted_proxies = settings.trusted_proxies.clone();

@@ -22,7 +22,8 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 29] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 30] = [
+    ("files.html", include_str!("../../templates/files.html")),
     ("flow.html", include_str!("../../templates/flow.html")),
     (
         "attention.html",

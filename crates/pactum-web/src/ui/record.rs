@@ -169,6 +169,8 @@ struct RecordPage {
     is_new: bool,
     fields: Vec<FormField>,
     gaps: Vec<GapView>,
+    /// A service's or vendor's files.
+    files: Option<crate::ui::files::FilesView>,
 }
 
 /// The reference choices of a collection in the project: (id, name), by name.
@@ -595,6 +597,7 @@ async fn page(
     gaps: &[Gap],
     banner: Option<String>,
     clock: Option<crate::ui::registers::ClockView>,
+    files: Option<crate::ui::files::FilesView>,
 ) -> Result<Response, ApiError> {
     let can_write = caller.require(Permission::Write).is_ok();
     let slug = caller.membership.slug.clone();
@@ -653,6 +656,7 @@ async fn page(
             is_new,
             fields,
             gaps: gap_views(t, gaps),
+            files,
         },
     ))
 }
@@ -688,6 +692,7 @@ pub async fn new_form(
             &[],
             None,
             None,
+            None,
         )
         .await
     }
@@ -718,7 +723,14 @@ pub async fn show(
             let gaps = rec.data.gaps();
             let clock = crate::ui::registers::clock_of(&state, &caller, t, &place.segment, &doc).await?;
             let values = values_of(&doc, place.specs, place.zone());
-            page(&state, &headers, &caller, t, &place, Some((id, name)), &values, Vec::new(), &gaps, banner, clock).await
+            let files = match (place.scope.project(), crate::ui::files::owner_of(&place.segment, id)) {
+                (Some(project), Some(owner)) => {
+                    let link = format!("{}/{id}", place.base(&caller.membership.slug));
+                    Some(crate::ui::files::view(&state, &caller, t, project, owner, &link, &q).await?)
+                }
+                _ => None,
+            };
+            page(&state, &headers, &caller, t, &place, Some((id, name)), &values, Vec::new(), &gaps, banner, clock, files).await
         }, else Err(ApiError::NotFound("List".into())))
     }
     .await;
@@ -826,7 +838,7 @@ async fn save(
             let name = record_name(t, &place.segment, E::TABLE.order, &serde_json::Value::Object(
                 form.0.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
             ));
-            page(&state, &headers, &caller, t, &place, id.map(|id| (id, name)), &values_of_posted(&form), errors, &[], None, None).await
+            page(&state, &headers, &caller, t, &place, id.map(|id| (id, name)), &values_of_posted(&form), errors, &[], None, None, None).await
         }, else Err(ApiError::NotFound("List".into())))
     }
     .await;

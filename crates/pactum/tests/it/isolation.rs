@@ -43,6 +43,7 @@ pub(crate) fn fill(template: &str, org: &str, project: &str, id: &str) -> String
         .replace("{org}", org)
         .replace("{project}", project)
         .replace("{id}", id)
+        .replace("{file}", id)
 }
 
 async fn export_of(app: &TestApp, slug: &str, token: &str) -> Value {

@@ -13,6 +13,7 @@ mod assessments;
 mod cli;
 mod documents;
 mod export_roundtrip;
+mod files;
 mod gaps;
 mod imports;
 mod isolation;

@@ -168,7 +168,105 @@ pub fn test_settings() -> pactum_web::state::WebSettings {
     s.auth.bcrypt_cost = 4;
     s.auth.pow_difficulty = 4;
     s.auth.min_fill = time::Duration::ZERO;
+    // Each test its own blob directory; scanning off unless a test starts clamd.
+    s.files.blobs = pactum_web::files::blobs::Blobs::new(tempfile::tempdir().unwrap().keep());
+    s.files.scanner = pactum_web::files::scan::Scanner::Off;
     s
+}
+
+/// The EICAR test file: every virus scanner reports it, and it harms nothing.
+pub const EICAR: &[u8] = br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+/// A real clamd on a free port of 127.0.0.1, with a signature database of two EICAR
+/// signatures written here (no download needed); stopped when dropped.
+pub struct Clamd {
+    pub port: u16,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Clamd {
+    pub async fn start() -> Clamd {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        std::fs::create_dir(&db).unwrap();
+        let md5 = md5_hex(EICAR);
+        std::fs::write(
+            db.join("eicar.hdb"),
+            format!("{md5}:{}:Test.EICAR.HDB\n", EICAR.len()),
+        )
+        .unwrap();
+        let body: String = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        std::fs::write(db.join("eicar.ndb"), format!("Test.EICAR.NDB:0:*:{body}\n")).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let conf = dir.path().join("clamd.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "Foreground yes\nDatabaseDirectory {}\nTCPSocket {port}\nTCPAddr 127.0.0.1\nStreamMaxLength 2M\nSelfCheck 0\nLogFile {}\n",
+                db.display(),
+                dir.path().join("clamd.log").display()
+            ),
+        )
+        .unwrap();
+        let binary = ["/usr/sbin/clamd", "/usr/bin/clamd"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("clamd is not installed: apt-get install clamav-daemon (.ci/run does)");
+        let child = std::process::Command::new(binary)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let clamd = Clamd {
+            port,
+            child,
+            _dir: dir,
+        };
+        let scanner = clamd.scanner();
+        for _ in 0..200 {
+            if scanner.ping().await.is_ok() {
+                return clamd;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("clamd did not answer PING within 10 s");
+    }
+
+    pub fn scanner(&self) -> pactum_web::files::scan::Scanner {
+        pactum_web::files::scan::Scanner::Tcp(format!("127.0.0.1:{}", self.port))
+    }
+}
+
+impl Drop for Clamd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// MD5, for clamd's whole-file signature format only.
+fn md5_hex(data: &[u8]) -> String {
+    let out = std::process::Command::new("md5sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(data)?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()[..32].to_owned()
 }
 
 /// The HTTP application in process, on a seeded database, with tokens per organisation.
