@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod ai_report;
 pub mod assessments;
 pub mod clocks;
 pub mod compliance;
