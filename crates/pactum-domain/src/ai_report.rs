@@ -49,7 +49,8 @@ pub fn user_label(n: usize) -> String {
     format!("User {n}")
 }
 
-/// Replaces every occurrence of `needle`, ignoring ASCII case, with `with`.
+/// Replaces every occurrence of `needle` that stands as a word of its own (not inside a
+/// longer word), ignoring ASCII case, with `with`.
 fn replace_ci(hay: &str, needle: &str, with: &str) -> String {
     if needle.is_empty() {
         return hay.to_owned();
@@ -59,9 +60,18 @@ fn replace_ci(hay: &str, needle: &str, with: &str) -> String {
     let mut i = 0;
     let mut copied = 0;
     while i + n <= hay.len() {
+        let bounded = hay[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+            && hay[i + n..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
         if hay.is_char_boundary(i)
             && hay.is_char_boundary(i + n)
             && hay[i..i + n].eq_ignore_ascii_case(needle)
+            && bounded
         {
             out.push_str(&hay[copied..i]);
             out.push_str(with);
@@ -114,8 +124,11 @@ impl Anonymiser {
     }
 }
 
+/// The field that names a record (a data user is named by its role).
+const NAME_FIELDS: [&str; 4] = ["name", "role", "title", "threat"];
+
 fn name_of(record: &Value) -> Option<&str> {
-    ["name", "title", "threat"]
+    NAME_FIELDS
         .iter()
         .find_map(|k| record.get(*k).and_then(Value::as_str))
 }
@@ -160,10 +173,11 @@ pub fn payload(source: &Source<'_>) -> Value {
         names.push((b.title.trim().to_owned(), "[breach]".to_owned()));
     }
     for r in source.requests {
-        for text in [&r.requester_name, &r.requester_contact, &r.details] {
-            if let Some(t) = text {
-                names.push((t.trim().to_owned(), "[request]".to_owned()));
-            }
+        for t in [&r.requester_name, &r.requester_contact, &r.details]
+            .into_iter()
+            .flatten()
+        {
+            names.push((t.trim().to_owned(), "[request]".to_owned()));
         }
     }
     names.retain(|(n, _)| n.chars().count() >= 2);

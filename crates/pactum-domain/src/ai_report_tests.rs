@@ -82,7 +82,7 @@ fn build(c: &Case) -> Value {
         .users
         .iter()
         .zip(&user_ids)
-        .map(|(u, id)| json!({"id": id, "name": u, "description": format!("{u} works on {}; reach {} or {}", c.project, c.email, c.phone)}))
+        .map(|(u, id)| json!({"id": id, "role": u, "description": format!("{u} works on {}; reach {} or {}", c.project, c.email, c.phone)}))
         .collect();
     let services = vec![json!({
         "id": "00000000-0000-7000-8000-100000000000",
@@ -169,7 +169,7 @@ proptest! {
         // What must be there: labels, structure, aggregates.
         prop_assert_eq!(&p["project"], "Project");
         for i in 1..=c.users.len() {
-            prop_assert_eq!(&p["collections"]["data_users"][i - 1]["name"], &json!(user_label(i)));
+            prop_assert_eq!(&p["collections"]["data_users"][i - 1]["role"], &json!(user_label(i)));
         }
         prop_assert_eq!(
             &p["collections"]["transfers"][0]["data_user_ids"],

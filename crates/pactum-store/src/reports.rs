@@ -63,6 +63,22 @@ fn from_row(r: &AnyRow) -> Result<AiReport> {
     })
 }
 
+/// Refuses, as not found, a project that is not the organisation's.
+async fn require_project(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    project: ProjectId,
+) -> Result<()> {
+    let mut check = Sql::new("SELECT id FROM projects WHERE id = ");
+    let p = check.arg(project.0);
+    let o = check.arg(org.0);
+    check.push(&format!("{p} AND org_id = {o}"));
+    match check.query().fetch_optional(&mut *conn).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound("Project")),
+    }
+}
+
 /// Keeps a report, with its audit event.
 pub async fn insert(
     store: &Store,
@@ -85,13 +101,7 @@ pub async fn insert(
         created_by: actor.user_id,
     };
     let mut tx = store.write().await?;
-    let mut check = Sql::new("SELECT id FROM projects WHERE id = ");
-    let p = check.arg(project.0);
-    let o = check.arg(org.0);
-    check.push(&format!("{p} AND org_id = {o}"));
-    if check.query().fetch_optional(&mut *tx).await?.is_none() {
-        return Err(StoreError::NotFound("Project"));
-    }
+    require_project(&mut tx, org, project).await?;
     let mut sql = Sql::new(format!("INSERT INTO ai_reports ({COLUMNS}) VALUES ("));
     let ph = [
         sql.arg(report.id),
@@ -119,6 +129,7 @@ pub async fn insert(
 
 /// A project's reports, newest first.
 pub async fn list(store: &Store, org: OrgId, project: ProjectId) -> Result<Vec<AiReport>> {
+    require_project(&mut *store.pool().acquire().await?, org, project).await?;
     let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM ai_reports WHERE "));
     let o = sql.arg(org.0);
     let p = sql.arg(project.0);

@@ -157,6 +157,21 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/api/v1/orgs/{org}/projects/{project}/vendors/{id}/files/{file}/content",
         Rule::Org(Read),
     ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/ai-reports",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/api/v1/orgs/{org}/projects/{project}/ai-reports",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/projects/{project}/ai-reports/{id}",
+        Rule::Org(Read),
+    ),
     ("GET", "/api/v1/orgs/{org}/members", Rule::Org(Read)),
     ("POST", "/api/v1/orgs/{org}/members", Rule::Org(Manage)),
     ("GET", "/api/v1/orgs/{org}/members/{id}", Rule::Org(Read)),
@@ -275,6 +290,21 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "POST",
         "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
         Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/ai-reports",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/projects/{project}/ai-reports",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/projects/{project}/ai-reports/{id}",
+        Rule::Org(Read),
     ),
     // A service's or vendor's files (other collections are 404).
     (

@@ -2,9 +2,11 @@
 //! endpoints and the middleware every response passes through. The web UI joins here.
 
 pub mod access;
+pub mod ai;
 pub mod api;
 pub mod auth;
 pub mod clock;
+pub mod egress;
 pub mod error;
 pub mod extract;
 pub mod files;

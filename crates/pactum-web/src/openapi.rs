@@ -363,6 +363,7 @@ pub fn document() -> OpenApi {
     schemas.push(("RecordMeta".into(), record_meta()));
     add::<Problem>(&mut schemas);
     add::<pactum_store::files::StoredFile>(&mut schemas);
+    add::<pactum_store::reports::AiReport>(&mut schemas);
     add::<pactum_store::files::Owner>(&mut schemas);
     add::<pactum_store::files::ScanStatus>(&mut schemas);
     add::<pactum_domain::files::FileKind>(&mut schemas);
@@ -931,6 +932,36 @@ pub fn document() -> OpenApi {
         RefOr::T(problem("The YAML names what Pactum cannot map, or a service exists already; `errors` names each by its path.")),
     );
     fixed_ops.push(fides_import);
+    let reports_path = "/orgs/{org}/projects/{project}/ai-reports";
+    fixed_ops.push(fixed(
+        reports_path,
+        HttpMethod::Get,
+        "A project's AI reports, newest first, each with the exact payload that was sent",
+        "ai-reports",
+        None,
+        ("200", ok("The reports.", array_of("AiReport"))),
+    ));
+    let mut make = fixed(
+        reports_path,
+        HttpMethod::Post,
+        "Make an AI report of the project: the data map anonymised (project name, data users, registers as counts, PII redacted), sent to the configured provider (offline by default), stored with its payload",
+        "ai-reports",
+        None,
+        ("201", ok("The report.", reference("AiReport"))),
+    );
+    make.2.responses.responses.insert(
+        "503".into(),
+        RefOr::T(problem("The AI provider could not be reached, refused the request or is not in the egress allowlist; nothing was stored.")),
+    );
+    fixed_ops.push(make);
+    fixed_ops.push(fixed(
+        &format!("{reports_path}/{{id}}"),
+        HttpMethod::Get,
+        "One AI report with its payload",
+        "ai-reports",
+        None,
+        ("200", ok("The report.", reference("AiReport"))),
+    ));
     for owner in ["services", "vendors"] {
         let base = format!("/orgs/{{org}}/projects/{{project}}/{owner}/{{id}}/files");
         let one = owner.trim_end_matches('s');

@@ -21,8 +21,8 @@ use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
 use crate::api::{
-    account, audit, compliance, documents, export, fides, files, gaps, grant, health, imports,
-    members, organisation, records, taxonomies, tokens,
+    account, ai_reports, audit, compliance, documents, export, fides, files, gaps, grant, health,
+    imports, members, organisation, records, taxonomies, tokens,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -165,6 +165,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/orgs/{org}/projects/{project}/fides",
             get(fides::export).post(fides::import),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/ai-reports",
+            get(ai_reports::list).post(ai_reports::create),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/ai-reports/{id}",
+            get(ai_reports::get),
         )
         .route(
             "/orgs/{org}/projects/{project}/services/{id}/files",
@@ -316,6 +324,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/orgs/{org}/projects/{project}/{collection}/{id}/delete",
             get(ui::record::confirm_delete).post(ui::record::delete),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/ai-reports",
+            get(ui::ai_reports::list).post(ui::ai_reports::create),
+        )
+        .route(
+            "/orgs/{org}/projects/{project}/ai-reports/{id}",
+            get(ui::ai_reports::show),
         )
         .route(
             "/orgs/{org}/projects/{project}/{collection}/{id}/files",

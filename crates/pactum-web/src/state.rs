@@ -47,6 +47,8 @@ pub struct WebSettings {
     pub smtp: Option<SmtpSettings>,
     /// Uploads: where they are kept, how large they may be, the virus scanner.
     pub files: crate::files::FileSettings,
+    /// AI reports: the provider and the egress client it must use.
+    pub ai: crate::ai::AiSettings,
 }
 
 /// How people sign in and stay signed in.
@@ -113,6 +115,10 @@ impl Default for WebSettings {
                 scanner: crate::files::scan::Scanner::Unix(
                     crate::files::scan::DEFAULT_SOCKET.into(),
                 ),
+            },
+            ai: crate::ai::AiSettings {
+                provider: crate::ai::Provider::Offline,
+                egress: crate::egress::Egress::new(Vec::new()).unwrap_or_else(|e| panic!("{e}")),
             },
         }
     }

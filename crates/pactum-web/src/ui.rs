@@ -3,6 +3,7 @@
 //! API; a signed-out browser is sent to the sign-in page instead of getting a 401.
 
 pub mod account;
+pub mod ai_reports;
 pub mod assets;
 pub mod attention;
 pub mod audit;

@@ -45,6 +45,17 @@ pub struct FileConfig {
     /// The clamd every upload is scanned by: `unix:///path`, `tcp://host:port`, or `off`
     /// (uploads are then stored unscanned and every upload page says so).
     pub clamd: Option<String>,
+    /// Who writes AI reports: `offline` (Pactum's rules, no network; the default) or
+    /// `openai` (any OpenAI-compatible chat-completions API).
+    pub ai_provider: Option<String>,
+    /// For `openai`: the API's base URL, e.g. `https://api.mistral.ai/v1`.
+    pub ai_base_url: Option<String>,
+    pub ai_model: Option<String>,
+    /// The API key; better given as PACTUM_AI_API_KEY than written here.
+    pub ai_api_key: Option<String>,
+    /// Hosts (`host` or `host:port`) Pactum may send HTTP requests to; every other is
+    /// refused and logged. The AI provider's host must be listed.
+    pub egress_allow: Option<Vec<String>>,
 }
 
 impl FileConfig {
@@ -72,6 +83,7 @@ pub struct Settings {
     pub public_url: String,
     pub smtp: Option<pactum_web::mail::SmtpSettings>,
     pub files: pactum_web::files::FileSettings,
+    pub ai: pactum_web::ai::AiSettings,
 }
 
 /// Values given on the command line or in the environment (clap merges those two).
@@ -155,7 +167,37 @@ impl Settings {
             max_bytes: upload_max_bytes,
             scanner,
         };
+        let egress_allow = file.egress_allow.unwrap_or_default();
+        let egress = pactum_web::egress::Egress::new(egress_allow.clone())
+            .map_err(|e| anyhow::anyhow!("egress_allow: {e}"))?;
+        let provider = match file.ai_provider.as_deref().unwrap_or("offline") {
+            "offline" => pactum_web::ai::Provider::Offline,
+            "openai" => {
+                let base_url = file
+                    .ai_base_url
+                    .context("ai_base_url is needed when ai_provider is \"openai\"")?;
+                if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+                    bail!("ai_base_url must start with https:// (or http:// for a local server)");
+                }
+                if !egress.allows(&base_url) {
+                    bail!(
+                        "ai_base_url's host is not in egress_allow ({egress_allow:?}): add it there, or Pactum will refuse to reach it"
+                    );
+                }
+                let model = file
+                    .ai_model
+                    .context("ai_model is needed when ai_provider is \"openai\"")?;
+                pactum_web::ai::Provider::OpenAiCompatible {
+                    base_url,
+                    model,
+                    api_key: std::env::var("PACTUM_AI_API_KEY").ok().or(file.ai_api_key),
+                }
+            }
+            other => bail!("ai_provider must be \"offline\" or \"openai\", not {other:?}"),
+        };
+        let ai = pactum_web::ai::AiSettings { provider, egress };
         Ok(Settings {
+            ai,
             files,
             public_url,
             smtp,
@@ -183,6 +225,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "PACTUM_LOG",
     "PACTUM_KEYS_FILE",
     "PACTUM_CLAMD",
+    "PACTUM_AI_API_KEY",
     "PACTUM_TEST_POSTGRES_URL",
 ];
 
@@ -225,6 +268,25 @@ mod tests {
         let s = Settings::resolve(file, Overrides::default()).unwrap();
         assert_eq!(s.session_idle_minutes, 30);
         assert!(s.smtp.is_none());
+    }
+
+    #[test]
+    fn an_ai_provider_outside_the_allowlist_stops_the_start() {
+        let file: FileConfig = toml::from_str(
+            "ai_provider = \"openai\"\nai_base_url = \"https://api.example.eu/v1\"\nai_model = \"m\"",
+        )
+        .unwrap();
+        let err = Settings::resolve(file, Overrides::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("egress_allow"), "{err:#}");
+        let file: FileConfig = toml::from_str(
+            "ai_provider = \"openai\"\nai_base_url = \"https://api.example.eu/v1\"\nai_model = \"m\"\negress_allow = [\"api.example.eu\"]",
+        )
+        .unwrap();
+        let s = Settings::resolve(file, Overrides::default()).unwrap();
+        assert_eq!(s.ai.provider.model(), "m");
+        let file: FileConfig = toml::from_str("ai_provider = \"gpt\"").unwrap();
+        let err = Settings::resolve(file, Overrides::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("ai_provider"), "{err:#}");
     }
 
     #[test]

@@ -64,6 +64,7 @@ pub fn web_settings(settings: &Settings) -> WebSettings {
         public_url: settings.public_url.clone(),
         smtp: settings.smtp.clone(),
         files: settings.files.clone(),
+        ai: settings.ai.clone(),
         ..WebSettings::default()
     };
     web.auth.trusted_proxies = settings.trusted_proxies.clone();

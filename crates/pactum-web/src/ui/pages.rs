@@ -22,7 +22,15 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 30] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 32] = [
+    (
+        "ai_reports.html",
+        include_str!("../../templates/ai_reports.html"),
+    ),
+    (
+        "ai_report.html",
+        include_str!("../../templates/ai_report.html"),
+    ),
     ("files.html", include_str!("../../templates/files.html")),
     ("flow.html", include_str!("../../templates/flow.html")),
     (

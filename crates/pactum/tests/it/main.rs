@@ -8,6 +8,7 @@
 mod support;
 
 mod accounts;
+mod ai_reports;
 mod api;
 mod assessments;
 mod cli;
