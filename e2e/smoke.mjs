@@ -177,6 +177,29 @@ try {
   await page.click('main a[href^="/orgs/practions/projects/0"], main a[href^="/orgs/practions/projects/"]:not([href$="/new"])');
   assert.ok(await page.$('.heatmap svg'), 'the project with risks shows its heat map');
   await audit('project with its heat map');
+  // AI reports: made by the offline rules, shown beside exactly what they read.
+  const demoProjectUrl = page.url();
+  await page.click('a[href$="/ai-reports"]');
+  await audit('AI reports');
+  await Promise.all([
+    page.waitForURL(/\/ai-reports\/[0-9a-f-]+$/),
+    page.click('main form button[type="submit"]'),
+  ]);
+  assert.match(await page.textContent('#payload-title'), /verstuurd|sent/);
+  assert.match(await page.textContent('main'), /"project": "Project"/);
+  await audit('AI report');
+  // A service's files: a DPA uploaded (scanning is off here, and the page says so).
+  await page.goto(`${demoProjectUrl}/services`);
+  await page.click('main a[href*="/services/0"]');
+  assert.ok(await page.$('#files .banner--warning'), 'scanning turned off is said on the upload form');
+  await page.setInputFiles('#file-input', {
+    name: 'verwerkersovereenkomst.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Verwerkersovereenkomst\n'),
+  });
+  await Promise.all([page.waitForURL(/m=uploaded/), page.click('form.upload button[type="submit"]')]);
+  assert.ok(await page.$('#files a[download]'), 'the uploaded file is listed');
+  await audit('service with its files');
   // Documents: the page, and the processor's record as HTML, made from its form.
   await page.click('a[href="/orgs/practions/documents"]');
   assert.match(await page.textContent('h1'), /Documenten|Documents/);
@@ -470,7 +493,7 @@ try {
   await page.click('a[href="/password/forgot"]');
   assert.equal(await page.textContent('h1'), 'Wachtwoord vergeten?');
   await audit('forgot password');
-  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a public request with its receipt, a calendar feed parsed and revoked, and sign-out work');
+  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a public request with its receipt, a calendar feed parsed and revoked, an AI report with its payload, a file uploaded to a service, and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {

@@ -139,19 +139,21 @@ pub async fn receive(
                     },
                 };
                 let file_type = sniffer.finish(&name).map_err(ApiError::Invalid)?;
-                let size = pending.size();
-                let sha256 = pending
-                    .commit(&settings.blobs, state.clock.now().into())
-                    .await
-                    .map_err(|e| ApiError::Internal(format!("file storage: {e}")))?;
-                received = Some((name, file_type, size, sha256, status));
+                // Moved into place only after the last field, so a bad field after the
+                // file leaves nothing behind.
+                received = Some((name, file_type, status, pending));
             }
             _ => {}
         }
     }
-    let Some((name, file_type, size, sha256, scan)) = received else {
+    let Some((name, file_type, scan, pending)) = received else {
         return Err(invalid("file", "required", "Choose a file to upload."));
     };
+    let size = pending.size();
+    let sha256 = pending
+        .commit(&settings.blobs, state.clock.now().into())
+        .await
+        .map_err(|e| ApiError::Internal(format!("file storage: {e}")))?;
     let stored = pactum_store::files::insert(
         &state.store,
         &caller.actor(),

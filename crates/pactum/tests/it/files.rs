@@ -194,6 +194,26 @@ async fn uploads_are_scanned_checked_encrypted_and_served_back(db: TestDb) {
     }
     let r = upload(&app, &base, &token, Some("invoice"), "a.pdf", &pdf("x")).await;
     assert_eq!(r.body["errors"][0]["field"], "kind", "{}", r.body);
+    // The same with the kind after the file: still nothing kept.
+    let mut body = multipart(None, "a.pdf", &pdf("kind last"));
+    let end = format!("--{BOUNDARY}--\r\n");
+    body.truncate(body.len() - end.len());
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ninvoice\r\n{end}"
+        )
+        .as_bytes(),
+    );
+    let r = app
+        .send_raw(
+            "POST",
+            &base,
+            Some(&token),
+            Some(body),
+            Some(&format!("multipart/form-data; boundary={BOUNDARY}")),
+        )
+        .await;
+    assert_eq!(r.body["errors"][0]["field"], "kind", "{}", r.body);
     assert_eq!(stored_files(&app).len(), 1, "a refused upload left a file");
     assert_eq!(
         app.get(&base, &token).await.body.as_array().unwrap().len(),
