@@ -64,6 +64,9 @@ pub struct Export {
     pub breaches: Vec<Record<Breach>>,
     #[serde(default)]
     pub requests: Vec<Record<DataSubjectRequest>>,
+    /// The projects' AI reports with the payloads sent (absent from older exports).
+    #[serde(default)]
+    pub ai_reports: Vec<crate::reports::AiReport>,
 }
 
 impl Export {
@@ -158,6 +161,7 @@ pub async fn export(store: &Store, org: OrgId) -> Result<Export> {
         dpias: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
         breaches: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
         requests: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
+        ai_reports: crate::reports::all_in(&mut tx, org).await?,
         projects,
     };
     tx.rollback().await?;
@@ -262,6 +266,11 @@ pub async fn import(
         records::insert(&mut tx, Scope::Org(org), r, store.sealer_opt())
             .await
             .map_err(|e| locate("requests", i, e))?;
+    }
+    for (i, r) in doc.ai_reports.iter().enumerate() {
+        crate::reports::restore(&mut tx, org, r)
+            .await
+            .map_err(|e| locate("ai_reports", i, e))?;
     }
     audit::append(
         &mut tx,

@@ -2,7 +2,7 @@
 //! exact payload that left Pactum to get it.
 
 use pactum_domain::timestamp::{self, serde_fmt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -15,7 +15,8 @@ use crate::row;
 use crate::scope::{OrgId, ProjectId};
 use crate::sql::{Sql, Value};
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AiReport {
     #[schema(value_type = String)]
     pub id: Uuid,
@@ -34,6 +35,7 @@ pub struct AiReport {
     #[schema(value_type = String)]
     pub created_at: OffsetDateTime,
     #[schema(value_type = Option<String>)]
+    #[serde(default)]
     pub created_by: Option<Uuid>,
 }
 
@@ -152,4 +154,47 @@ pub async fn get(store: &Store, org: OrgId, project: ProjectId, id: Uuid) -> Res
         .await?
         .ok_or(StoreError::NotFound("AI report"))?;
     from_row(&row)
+}
+
+/// Every report of an organisation, by id, for the export.
+pub(crate) async fn all_in(conn: &mut sqlx::AnyConnection, org: OrgId) -> Result<Vec<AiReport>> {
+    let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM ai_reports WHERE org_id = "));
+    let o = sql.arg(org.0);
+    sql.push(&o).push(" ORDER BY id");
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Restores an exported report as it was. Its author is kept when that account exists in
+/// this store, and left empty otherwise.
+pub(crate) async fn restore(
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    report: &AiReport,
+) -> Result<()> {
+    require_project(conn, org, ProjectId(report.project_id)).await?;
+    let author = match report.created_by {
+        Some(user) => {
+            let mut q = Sql::new("SELECT id FROM users WHERE id = ");
+            let u = q.arg(user);
+            q.push(&u);
+            q.query().fetch_optional(&mut *conn).await?.map(|_| user)
+        }
+        None => None,
+    };
+    let mut sql = Sql::new(format!("INSERT INTO ai_reports ({COLUMNS}) VALUES ("));
+    let ph = [
+        sql.arg(report.id),
+        sql.arg(org.0),
+        sql.arg(report.project_id),
+        sql.arg(report.provider.as_str()),
+        sql.arg(report.model.as_str()),
+        sql.arg(report.payload.as_str()),
+        sql.arg(report.report.as_str()),
+        sql.arg(timestamp::truncate(report.created_at)),
+        sql.arg(Value::Text(author.map(|u| u.to_string()))),
+    ];
+    sql.push(&ph.join(", ")).push(")");
+    sql.query().execute(&mut *conn).await?;
+    Ok(())
 }

@@ -22,8 +22,42 @@ async fn round_trip_is_byte_identical(db: TestDb) {
     pactum::demo::seed(&db.store, &crate::support::passwords(), NOW)
         .await
         .unwrap();
+    // An AI report goes with its project, payload and all.
+    let practions = OrgId(
+        organisations::by_slug(&db.store, "practions")
+            .await
+            .unwrap()
+            .id,
+    );
+    let project = pactum_store::records::every::<pactum_domain::project::Project>(
+        &db.store,
+        pactum_store::scope::Scope::Org(practions),
+    )
+    .await
+    .unwrap()[0]
+        .id;
+    pactum_store::reports::insert(
+        &db.store,
+        &Actor::system(),
+        practions,
+        pactum_store::scope::ProjectId(project),
+        pactum_store::reports::NewReport {
+            provider: "offline".into(),
+            model: "rules".into(),
+            payload: "{\"project\": \"Project\"}".into(),
+            report: "# Compliance report\n".into(),
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
     for slug in ["practions", "locaverdi"] {
         let first = export_text(&db, slug).await;
+        assert_eq!(
+            first.contains("\"ai_reports\": [\n    {"),
+            slug == "practions",
+            "{slug}: the report is exported with its organisation only"
+        );
         // Into a fresh store of the same backend...
         let fresh = match db.store.backend() {
             pactum_store::Backend::Sqlite => TestDb::sqlite().await,
