@@ -39,6 +39,18 @@ impl FileSettings {
     }
 }
 
+/// A size limit as people read it: `25 MB`, `1.5 MB`, `64 kB`.
+pub fn limit_text(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{} kB", bytes.div_ceil(1024))
+    }
+}
+
 fn invalid(field: &str, rule: &str, message: impl Into<String>) -> ApiError {
     ApiError::Invalid(Violations::single(field, rule, message))
 }
@@ -101,8 +113,8 @@ pub async fn receive(
                             "file",
                             "file.size",
                             format!(
-                                "The file is larger than {} MB, the most this server accepts.",
-                                settings.max_bytes / (1024 * 1024)
+                                "The file is larger than {}, the most this server accepts.",
+                                limit_text(settings.max_bytes)
                             ),
                         ));
                     }
@@ -257,4 +269,14 @@ pub async fn sweep(state: &AppState) -> std::io::Result<usize> {
             }
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn limits_read_as_people_write_them() {
+        assert_eq!(super::limit_text(25 * 1024 * 1024), "25 MB");
+        assert_eq!(super::limit_text(1536 * 1024), "1.5 MB");
+        assert_eq!(super::limit_text(64 * 1024), "64 kB");
+    }
 }

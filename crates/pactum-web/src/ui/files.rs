@@ -96,7 +96,7 @@ pub async fn view(
         "file.type" | "file.size" | "file.empty" | "file.infected" | "file.scan" | "file.name"
         | "required" | "unavailable" | "file.kind" => t
             .s(&format!("files.error.{}", rule.replace('.', "_")))
-            .replace("{mb}", &(settings.max_bytes / (1024 * 1024)).to_string()),
+            .replace("{limit}", &crate::files::limit_text(settings.max_bytes)),
         _ => t.s("files.error.other").to_owned(),
     });
     let banner = query
@@ -124,7 +124,7 @@ pub async fn view(
             .collect(),
         hint: t
             .s("files.hint")
-            .replace("{mb}", &(settings.max_bytes / (1024 * 1024)).to_string()),
+            .replace("{limit}", &crate::files::limit_text(settings.max_bytes)),
         scanning_off: settings.scanner.is_off(),
         error,
         banner,
