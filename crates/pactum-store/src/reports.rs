@@ -12,7 +12,7 @@ use crate::audit::{self, Actor, Event};
 use crate::database::Store;
 use crate::error::{Result, StoreError};
 use crate::row;
-use crate::scope::{OrgId, ProjectId};
+use crate::scope::{OrgId, ProjectId, Scope};
 use crate::sql::{Sql, Value};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -65,22 +65,6 @@ fn from_row(r: &AnyRow) -> Result<AiReport> {
     })
 }
 
-/// Refuses, as not found, a project that is not the organisation's.
-async fn require_project(
-    conn: &mut sqlx::AnyConnection,
-    org: OrgId,
-    project: ProjectId,
-) -> Result<()> {
-    let mut check = Sql::new("SELECT id FROM projects WHERE id = ");
-    let p = check.arg(project.0);
-    let o = check.arg(org.0);
-    check.push(&format!("{p} AND org_id = {o}"));
-    match check.query().fetch_optional(&mut *conn).await? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::NotFound("Project")),
-    }
-}
-
 /// Keeps a report, with its audit event.
 pub async fn insert(
     store: &Store,
@@ -103,7 +87,7 @@ pub async fn insert(
         created_by: actor.user_id,
     };
     let mut tx = store.write().await?;
-    require_project(&mut tx, org, project).await?;
+    crate::records::ensure_project(&mut tx, Scope::Project(org, project)).await?;
     let mut sql = Sql::new(format!("INSERT INTO ai_reports ({COLUMNS}) VALUES ("));
     let ph = [
         sql.arg(report.id),
@@ -131,7 +115,11 @@ pub async fn insert(
 
 /// A project's reports, newest first.
 pub async fn list(store: &Store, org: OrgId, project: ProjectId) -> Result<Vec<AiReport>> {
-    require_project(&mut *store.pool().acquire().await?, org, project).await?;
+    crate::records::ensure_project(
+        &mut *store.pool().acquire().await?,
+        Scope::Project(org, project),
+    )
+    .await?;
     let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM ai_reports WHERE "));
     let o = sql.arg(org.0);
     let p = sql.arg(project.0);
@@ -172,7 +160,7 @@ pub(crate) async fn restore(
     org: OrgId,
     report: &AiReport,
 ) -> Result<()> {
-    require_project(conn, org, ProjectId(report.project_id)).await?;
+    crate::records::ensure_project(conn, Scope::Project(org, ProjectId(report.project_id))).await?;
     let author = match report.created_by {
         Some(user) => {
             let mut q = Sql::new("SELECT id FROM users WHERE id = ");

@@ -4,8 +4,24 @@
 //! provider (the default) sends nothing anywhere.
 
 use pactum_domain::ai_report::{self, Source};
+use pactum_domain::assessments::dpia::Dpia;
+use pactum_domain::assessments::risk::RiskAssessment;
+use pactum_domain::datamap::backup_strategy::BackupStrategy;
+use pactum_domain::datamap::data_item::DataItem;
+use pactum_domain::datamap::data_user::DataUser;
+use pactum_domain::datamap::device_group::DeviceGroup;
+use pactum_domain::datamap::processing_activity::ProcessingActivity;
+use pactum_domain::datamap::security_measure::SecurityMeasure;
+use pactum_domain::datamap::service::Service;
+use pactum_domain::datamap::transfer::Transfer;
+use pactum_domain::datamap::vendor::Vendor;
+use pactum_domain::project::Project;
+use pactum_domain::registers::breach::Breach;
+use pactum_domain::registers::request::DataSubjectRequest;
+use pactum_store::records;
 use pactum_store::reports::{self, AiReport, NewReport};
-use pactum_store::scope::ProjectId;
+use pactum_store::schema::Stored;
+use pactum_store::scope::{ProjectId, Scope};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -80,39 +96,46 @@ pub async fn generate(
     let org = caller.org_id();
     let store = &state.store;
     let now = state.clock.now();
-    let export = pactum_store::export::export(store, org).await?;
-    let Some(project_record) = export.projects.iter().find(|p| p.id == project.0) else {
-        return Err(ApiError::NotFound("Project".into()));
-    };
-    fn of<T: Serialize>(
-        records: &[pactum_store::records::Record<T>],
-        project: uuid::Uuid,
-    ) -> Vec<Value> {
-        records
-            .iter()
-            .filter(|r| r.project_id == Some(project))
-            .filter_map(|r| serde_json::to_value(r).ok())
-            .collect()
+    // Only this project's records and the registers are read, not the organisation's
+    // whole export.
+    let project_record = records::get::<Project>(store, Scope::Org(org), project.0).await?;
+    let scope = Scope::Project(org, project);
+    async fn of<E: Stored>(
+        store: &pactum_store::Store,
+        scope: Scope,
+    ) -> Result<(&'static str, Vec<Value>), ApiError> {
+        let all = records::every::<E>(store, scope).await?;
+        Ok((
+            E::COLLECTION,
+            all.iter()
+                .filter_map(|r| serde_json::to_value(r).ok())
+                .collect(),
+        ))
     }
-    let p = project.0;
     let collections = vec![
-        ("services", of(&export.services, p)),
-        ("data_items", of(&export.data_items, p)),
-        ("data_users", of(&export.data_users, p)),
-        ("transfers", of(&export.transfers, p)),
-        (
-            "processing_activities",
-            of(&export.processing_activities, p),
-        ),
-        ("vendors", of(&export.vendors, p)),
-        ("security_measures", of(&export.security_measures, p)),
-        ("device_groups", of(&export.device_groups, p)),
-        ("backup_strategies", of(&export.backup_strategies, p)),
-        ("risk_assessments", of(&export.risk_assessments, p)),
-        ("dpias", of(&export.dpias, p)),
+        of::<Service>(store, scope).await?,
+        of::<DataItem>(store, scope).await?,
+        of::<DataUser>(store, scope).await?,
+        of::<Transfer>(store, scope).await?,
+        of::<ProcessingActivity>(store, scope).await?,
+        of::<Vendor>(store, scope).await?,
+        of::<SecurityMeasure>(store, scope).await?,
+        of::<DeviceGroup>(store, scope).await?,
+        of::<BackupStrategy>(store, scope).await?,
+        of::<RiskAssessment>(store, scope).await?,
+        of::<Dpia>(store, scope).await?,
     ];
-    let breaches: Vec<_> = export.breaches.iter().map(|r| r.data.clone()).collect();
-    let requests: Vec<_> = export.requests.iter().map(|r| r.data.clone()).collect();
+    let registers = Scope::Org(org);
+    let breaches: Vec<Breach> = records::every::<Breach>(store, registers)
+        .await?
+        .into_iter()
+        .map(|r| r.data)
+        .collect();
+    let requests: Vec<DataSubjectRequest> = records::every::<DataSubjectRequest>(store, registers)
+        .await?
+        .into_iter()
+        .map(|r| r.data)
+        .collect();
     let today = pactum_domain::clocks::period::local_date(now, &caller.membership.timezone);
     let assessment =
         pactum_store::compliance::assess_project(store, org, project, today, now).await?;

@@ -60,6 +60,59 @@ async fn project_of(
     Ok((ProjectId(id), project.data.name))
 }
 
+/// The list page; with `error`, after a report could not be made (the list stays shown).
+async fn list_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    caller: &Caller,
+    t: crate::ui::i18n::T,
+    (project, name): (ProjectId, String),
+    error: Option<String>,
+) -> Result<Response, ApiError> {
+    let base = format!("/orgs/{}/projects/{}", caller.membership.slug, project.0);
+    let rows = reports::list(&state.store, caller.org_id(), project)
+        .await?
+        .into_iter()
+        .map(|r| ReportRow {
+            href: format!("{base}/ai-reports/{}", r.id),
+            when: crate::ui::format::date_time_in(t.0, &caller.membership.timezone, r.created_at),
+            provider: t.s(&format!("ai.provider.{}", r.provider)).to_owned(),
+            model: r.model,
+        })
+        .collect();
+    let mut chrome = Chrome::new(t, "ai.title", true, csrf_of(headers)).in_org(caller, "projects");
+    chrome.title = format!("{} · {name}", t.s("ai.title"));
+    chrome.has_errors = error.is_some();
+    let provider_note = match &state.settings.ai.provider {
+        crate::ai::Provider::Offline => t.s("ai.offline_note").to_owned(),
+        crate::ai::Provider::OpenAiCompatible {
+            base_url, model, ..
+        } => t
+            .s("ai.remote_note")
+            .replace("{model}", model)
+            .replace("{url}", base_url),
+    };
+    let status = if error.is_some() {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        status,
+        &ListPage {
+            chrome,
+            crumbs: vec![(base.clone(), name)],
+            rows,
+            action: caller
+                .require(Permission::Write)
+                .is_ok()
+                .then(|| format!("{base}/ai-reports")),
+            provider_note,
+            error,
+        },
+    ))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -68,49 +121,8 @@ pub async fn list(
 ) -> Response {
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let result = async {
-        let (project, name) = project_of(&state, &caller, &p).await?;
-        let slug = &caller.membership.slug;
-        let base = format!("/orgs/{slug}/projects/{}", project.0);
-        let rows = reports::list(&state.store, caller.org_id(), project)
-            .await?
-            .into_iter()
-            .map(|r| ReportRow {
-                href: format!("{base}/ai-reports/{}", r.id),
-                when: crate::ui::format::date_time_in(
-                    t.0,
-                    &caller.membership.timezone,
-                    r.created_at,
-                ),
-                provider: t.s(&format!("ai.provider.{}", r.provider)).to_owned(),
-                model: r.model,
-            })
-            .collect();
-        let mut chrome =
-            Chrome::new(t, "ai.title", true, csrf_of(&headers)).in_org(&caller, "projects");
-        chrome.title = format!("{} · {name}", t.s("ai.title"));
-        let provider_note = match &state.settings.ai.provider {
-            crate::ai::Provider::Offline => t.s("ai.offline_note").to_owned(),
-            crate::ai::Provider::OpenAiCompatible {
-                base_url, model, ..
-            } => t
-                .s("ai.remote_note")
-                .replace("{model}", model)
-                .replace("{url}", base_url),
-        };
-        Ok(render(
-            StatusCode::OK,
-            &ListPage {
-                chrome,
-                crumbs: vec![(base.clone(), name)],
-                rows,
-                action: caller
-                    .require(Permission::Write)
-                    .is_ok()
-                    .then(|| format!("{base}/ai-reports")),
-                provider_note,
-                error: None,
-            },
-        ))
+        let project = project_of(&state, &caller, &p).await?;
+        list_page(&state, &headers, &caller, t, project, None).await
     }
     .await;
     result.unwrap_or_else(|e: ApiError| error_page(&headers, &e))
@@ -124,26 +136,16 @@ pub async fn create(
 ) -> Response {
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let result = async {
-        let (project, name) = project_of(&state, &caller, &p).await?;
-        let base = format!("/orgs/{}/projects/{}", caller.membership.slug, project.0);
-        match crate::ai::generate(&state, &caller, project).await {
-            Ok(r) => Ok(Redirect::to(&format!("{base}/ai-reports/{}", r.id)).into_response()),
+        let project = project_of(&state, &caller, &p).await?;
+        match crate::ai::generate(&state, &caller, project.0).await {
+            Ok(r) => Ok(Redirect::to(&format!(
+                "/orgs/{}/projects/{}/ai-reports/{}",
+                caller.membership.slug, project.0.0, r.id
+            ))
+            .into_response()),
             Err(ApiError::Unavailable(_)) => {
-                let mut chrome =
-                    Chrome::new(t, "ai.title", true, csrf_of(&headers)).in_org(&caller, "projects");
-                chrome.title = format!("{} · {name}", t.s("ai.title"));
-                chrome.has_errors = true;
-                Ok(render(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    &ListPage {
-                        chrome,
-                        crumbs: vec![(base.clone(), name)],
-                        rows: Vec::new(),
-                        action: Some(format!("{base}/ai-reports")),
-                        provider_note: String::new(),
-                        error: Some(t.s("ai.unavailable").to_owned()),
-                    },
-                ))
+                let error = Some(t.s("ai.unavailable").to_owned());
+                list_page(&state, &headers, &caller, t, project, error).await
             }
             Err(e) => Err(e),
         }

@@ -210,6 +210,18 @@ async fn the_egress_allowlist_refuses_other_hosts(db: TestDb) {
     );
     assert!(received.lock().unwrap().is_empty());
     assert_eq!(app.get(&base, &token).await.body, json!([]));
+    // The page says so in words, and keeps the list and the button.
+    let (login, password) = app.logins[0].clone();
+    let mut v = signed_in(&app, &login, &password).await;
+    let list_path = format!("/orgs/practions/projects/{project}/ai-reports");
+    let list = v.get(&app, &list_path).await;
+    let r = v
+        .post(&app, &list_path, &[("csrf", &list.hidden("csrf"))])
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.html.contains("could not be reached"), "{}", r.html);
+    assert!(r.html.contains(&format!("action=\"{list_path}\"")));
+    assert!(received.lock().unwrap().is_empty());
 
     // A listed host that redirects to one not listed: refused at the redirect.
     let egress = pactum_web::egress::Egress::new(vec![format!("127.0.0.1:{port}")]).unwrap();
