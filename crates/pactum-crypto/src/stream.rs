@@ -38,111 +38,122 @@ fn nonce(prefix: &[u8; PREFIX], counter: u32, last: bool) -> XNonce {
     XNonce::from(n)
 }
 
-/// Seals a stream; feed it with [`StreamSealer::update`], end with [`StreamSealer::finish`].
-pub struct StreamSealer {
+/// What sealing and opening share: the cipher, the nonce state, and the bytes of the
+/// chunk not yet complete. `step` is the size of a whole chunk on this side (plaintext
+/// when sealing, ciphertext when opening).
+struct Chunks {
     cipher: XChaCha20Poly1305,
     prefix: [u8; PREFIX],
     counter: u32,
     aad: String,
     buf: Vec<u8>,
+    step: usize,
 }
+
+/// Seal or open.
+#[derive(Clone, Copy)]
+enum Way {
+    Seal,
+    Open,
+}
+
+impl Chunks {
+    fn new(cipher: XChaCha20Poly1305, prefix: [u8; PREFIX], aad: String, step: usize) -> Self {
+        Self {
+            cipher,
+            prefix,
+            counter: 0,
+            aad,
+            buf: Vec::new(),
+            step,
+        }
+    }
+
+    fn one(&mut self, way: Way, chunk: &[u8], last: bool) -> Result<Vec<u8>, CryptoError> {
+        let nonce = nonce(&self.prefix, self.counter, last);
+        let payload = Payload {
+            msg: chunk,
+            aad: self.aad.as_bytes(),
+        };
+        let out = match way {
+            Way::Seal => self
+                .cipher
+                .encrypt(&nonce, payload)
+                .map_err(|_| CryptoError::Malformed)?,
+            Way::Open => self
+                .cipher
+                .decrypt(&nonce, payload)
+                .map_err(|_| CryptoError::Forged)?,
+        };
+        self.counter = self.counter.checked_add(1).ok_or(CryptoError::Malformed)?;
+        Ok(out)
+    }
+
+    /// Every chunk `data` completes. A whole chunk is processed only once more follows:
+    /// the last chunk carries the flag.
+    fn update(&mut self, way: Way, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        self.buf.extend_from_slice(data);
+        let mut out = Vec::new();
+        while self.buf.len() > self.step {
+            let rest = self.buf.split_off(self.step);
+            let chunk = std::mem::replace(&mut self.buf, rest);
+            out.extend(self.one(way, &chunk, false)?);
+        }
+        Ok(out)
+    }
+
+    fn finish(mut self, way: Way) -> Result<Vec<u8>, CryptoError> {
+        let chunk = std::mem::take(&mut self.buf);
+        self.one(way, &chunk, true)
+    }
+}
+
+/// Seals a stream; feed it with [`StreamSealer::update`], end with [`StreamSealer::finish`].
+pub struct StreamSealer(Chunks);
 
 impl std::fmt::Debug for StreamSealer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StreamSealer")
-            .field("counter", &self.counter)
+            .field("counter", &self.0.counter)
             .finish_non_exhaustive()
     }
 }
 
 impl StreamSealer {
-    fn seal(&mut self, chunk: &[u8], last: bool) -> Result<Vec<u8>, CryptoError> {
-        let out = self
-            .cipher
-            .encrypt(
-                &nonce(&self.prefix, self.counter, last),
-                Payload {
-                    msg: chunk,
-                    aad: self.aad.as_bytes(),
-                },
-            )
-            .map_err(|_| CryptoError::Malformed)?;
-        self.counter = self.counter.checked_add(1).ok_or(CryptoError::Malformed)?;
-        Ok(out)
-    }
-
     /// Ciphertext of every chunk completed by `data`; may be empty.
     pub fn update(&mut self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        self.buf.extend_from_slice(data);
-        let mut out = Vec::new();
-        // A full chunk is sealed only once more follows: the last chunk carries the flag.
-        while self.buf.len() > CHUNK {
-            let rest = self.buf.split_off(CHUNK);
-            let chunk = std::mem::replace(&mut self.buf, rest);
-            out.extend(self.seal(&chunk, false)?);
-        }
-        Ok(out)
+        self.0.update(Way::Seal, data)
     }
 
     /// The last chunk (possibly of no plaintext bytes).
-    pub fn finish(mut self) -> Result<Vec<u8>, CryptoError> {
-        let chunk = std::mem::take(&mut self.buf);
-        self.seal(&chunk, true)
+    pub fn finish(self) -> Result<Vec<u8>, CryptoError> {
+        self.0.finish(Way::Seal)
     }
 }
 
 /// Opens what a [`StreamSealer`] wrote, header first.
-pub struct StreamOpener {
-    cipher: XChaCha20Poly1305,
-    prefix: [u8; PREFIX],
-    counter: u32,
-    aad: String,
-    buf: Vec<u8>,
-}
+pub struct StreamOpener(Chunks);
 
 impl std::fmt::Debug for StreamOpener {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StreamOpener")
-            .field("counter", &self.counter)
+            .field("counter", &self.0.counter)
             .finish_non_exhaustive()
     }
 }
 
 impl StreamOpener {
-    fn open(&mut self, chunk: &[u8], last: bool) -> Result<Vec<u8>, CryptoError> {
-        let out = self
-            .cipher
-            .decrypt(
-                &nonce(&self.prefix, self.counter, last),
-                Payload {
-                    msg: chunk,
-                    aad: self.aad.as_bytes(),
-                },
-            )
-            .map_err(|_| CryptoError::Forged)?;
-        self.counter = self.counter.checked_add(1).ok_or(CryptoError::Malformed)?;
-        Ok(out)
-    }
-
     /// Plaintext of every chunk completed by `data`; may be empty.
     pub fn update(&mut self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        self.buf.extend_from_slice(data);
-        let mut out = Vec::new();
-        while self.buf.len() > CHUNK + TAG {
-            let rest = self.buf.split_off(CHUNK + TAG);
-            let chunk = std::mem::replace(&mut self.buf, rest);
-            out.extend(self.open(&chunk, false)?);
-        }
-        Ok(out)
+        self.0.update(Way::Open, data)
     }
 
     /// The last chunk; fails when the stream was cut short.
-    pub fn finish(mut self) -> Result<Vec<u8>, CryptoError> {
-        let chunk = std::mem::take(&mut self.buf);
-        if chunk.len() < TAG {
+    pub fn finish(self) -> Result<Vec<u8>, CryptoError> {
+        if self.0.buf.len() < TAG {
             return Err(CryptoError::Malformed);
         }
-        self.open(&chunk, true)
+        self.0.finish(Way::Open)
     }
 }
 
@@ -171,13 +182,12 @@ impl KeyRing {
         header.extend_from_slice(&prefix);
         Ok((
             header,
-            StreamSealer {
+            StreamSealer(Chunks::new(
                 cipher,
                 prefix,
-                counter: 0,
-                aad: aad(category, id, context),
-                buf: Vec::new(),
-            },
+                aad(category, id, context),
+                CHUNK,
+            )),
         ))
     }
 
@@ -192,13 +202,12 @@ impl KeyRing {
         let cipher = self.cipher(category, id)?;
         let mut prefix = [0u8; PREFIX];
         prefix.copy_from_slice(&header[8..HEADER]);
-        Ok(StreamOpener {
+        Ok(StreamOpener(Chunks::new(
             cipher,
             prefix,
-            counter: 0,
-            aad: aad(category, id, context),
-            buf: Vec::new(),
-        })
+            aad(category, id, context),
+            CHUNK + TAG,
+        )))
     }
 }
 
