@@ -14,6 +14,7 @@ pub mod entity;
 pub mod files;
 pub mod format;
 pub mod gaps;
+pub mod lifecycle;
 pub mod organisation;
 pub mod project;
 pub mod registers;

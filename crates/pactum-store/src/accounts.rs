@@ -47,6 +47,8 @@ pub struct Credentials {
     pub totp_secret: Option<String>,
     pub totp_pending: Option<String>,
     pub totp_last_step: Option<i64>,
+    /// When the account is scheduled for deletion, the moment it goes.
+    pub purge_at: Option<OffsetDateTime>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -74,6 +76,7 @@ fn credentials_from(r: &AnyRow) -> Result<Credentials> {
         totp_secret: row::opt_text(r, "totp_secret")?,
         totp_pending: row::opt_text(r, "totp_pending")?,
         totp_last_step: row::opt_int(r, "totp_last_step")?,
+        purge_at: row::opt_ts(r, "purge_at")?,
     })
 }
 
@@ -215,7 +218,7 @@ pub async fn by_login(store: &Store, login: &str) -> Result<Option<Credentials>>
     let login = login.trim().to_ascii_lowercase();
     let r = q(
         "SELECT id, username, email, display_name, language, email_verified_at, password_changed_at, \
-         password_hash, totp_secret, totp_pending, totp_enabled_at, totp_last_step, created_at \
+         password_hash, totp_secret, totp_pending, totp_enabled_at, totp_last_step, created_at, purge_at \
          FROM users WHERE username = $1 OR email = $1",
         vec![login.into()],
     )
@@ -233,7 +236,7 @@ pub async fn credentials(store: &Store, id: Uuid) -> Result<Credentials> {
 async fn credentials_in(conn: &mut AnyConnection, id: Uuid) -> Result<Credentials> {
     let r = q(
         "SELECT id, username, email, display_name, language, email_verified_at, password_changed_at, \
-         password_hash, totp_secret, totp_pending, totp_enabled_at, totp_last_step, created_at \
+         password_hash, totp_secret, totp_pending, totp_enabled_at, totp_last_step, created_at, purge_at \
          FROM users WHERE id = $1",
         vec![id.into()],
     )
@@ -749,6 +752,10 @@ pub struct Membership {
     pub require_two_factor: bool,
     /// The organisation's IANA time zone, in which its pages show times.
     pub timezone: String,
+    /// When the organisation is scheduled for deletion (and locked), the moment it goes.
+    #[serde(with = "pactum_domain::timestamp::serde_fmt_option")]
+    #[schema(value_type = Option<String>)]
+    pub purge_at: Option<OffsetDateTime>,
 }
 
 fn membership_from(r: &AnyRow) -> Result<Membership> {
@@ -759,12 +766,13 @@ fn membership_from(r: &AnyRow) -> Result<Membership> {
         role: enum_from(row::text(r, "role")?, "members.role")?,
         require_two_factor: row::boolean(r, "require_two_factor")?,
         timezone: row::text(r, "timezone")?,
+        purge_at: row::opt_ts(r, "purge_at")?,
     })
 }
 
 pub async fn memberships(store: &Store, user: Uuid) -> Result<Vec<Membership>> {
     let rows = q(
-        "SELECT o.id AS org_id, o.slug, o.legal_name, m.role, o.require_two_factor, o.timezone \
+        "SELECT o.id AS org_id, o.slug, o.legal_name, m.role, o.require_two_factor, o.timezone, o.purge_at \
          FROM members m JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.slug",
         vec![user.into()],
     )
@@ -778,7 +786,7 @@ pub async fn memberships(store: &Store, user: Uuid) -> Result<Vec<Membership>> {
 /// a member or the organisation does not exist, which callers answer alike.
 pub async fn membership(store: &Store, user: Uuid, slug: &str) -> Result<Option<Membership>> {
     let r = q(
-        "SELECT o.id AS org_id, o.slug, o.legal_name, m.role, o.require_two_factor, o.timezone \
+        "SELECT o.id AS org_id, o.slug, o.legal_name, m.role, o.require_two_factor, o.timezone, o.purge_at \
          FROM members m JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 AND o.slug = $2",
         vec![user.into(), slug.into()],
     )

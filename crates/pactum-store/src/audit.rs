@@ -128,6 +128,13 @@ fn clip(s: &Option<String>, max: usize) -> Option<String> {
     s.as_ref().map(|s| s.chars().take(max).collect())
 }
 
+/// The chain of one person's account events, so that it can leave with the account when
+/// the account is purged (events written before per-person chains are on the accounts
+/// chain and leave with the retention period).
+pub fn user_chain(user: Uuid) -> String {
+    format!("user:{user}")
+}
+
 /// Appends an event inside the caller's transaction.
 pub(crate) async fn append(
     conn: &mut AnyConnection,
@@ -135,10 +142,11 @@ pub(crate) async fn append(
     event: Event<'_>,
     at: OffsetDateTime,
 ) -> Result<()> {
-    let chain = event
-        .org
-        .map(|o| o.0.to_string())
-        .unwrap_or_else(|| ACCOUNTS_CHAIN.to_owned());
+    let chain = match (event.org, event.entity, event.entity_id) {
+        (Some(org), _, _) => org.0.to_string(),
+        (None, "user", Some(user)) => user_chain(user),
+        _ => ACCOUNTS_CHAIN.to_owned(),
+    };
     q(
         "INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING",
         vec![chain.clone().into(), GENESIS.into()],
@@ -294,7 +302,7 @@ pub struct ChainReport {
 /// or the link, and a deleted last event no longer matches the head.
 pub async fn verify(store: &Store) -> Result<Vec<ChainReport>> {
     let heads = q(
-        "SELECT chain, seq, hash FROM audit_heads ORDER BY chain",
+        "SELECT chain, seq, hash, pruned_seq, pruned_hash FROM audit_heads ORDER BY chain",
         vec![],
     )
     .query()
@@ -310,8 +318,9 @@ pub async fn verify(store: &Store) -> Result<Vec<ChainReport>> {
             events: 0,
             problem: None,
         };
-        let mut prev = GENESIS.to_owned();
-        let mut expected_seq = 1;
+        // A chain the retention batch pruned starts after the last event it removed.
+        let mut prev = row::opt_text(&head, "pruned_hash")?.unwrap_or_else(|| GENESIS.to_owned());
+        let mut expected_seq = row::int(&head, "pruned_seq")? + 1;
         // In pages, so a long chain does not sit in memory at once.
         'pages: loop {
             let rows = q(

@@ -66,6 +66,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/me", Rule::User),
     ("PATCH", "/api/v1/me", Rule::User),
     ("GET", "/api/v1/me/orgs", Rule::User),
+    ("DELETE", "/api/v1/me", Rule::User),
+    ("GET", "/api/v1/me/export", Rule::User),
     ("POST", "/api/v1/me/password", Rule::User),
     ("POST", "/api/v1/me/email", Rule::User),
     ("POST", "/api/v1/me/verification", Rule::User),
@@ -79,6 +81,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("PUT", "/api/v1/orgs/{org}", Rule::Org(Manage)),
     ("DELETE", "/api/v1/orgs/{org}", Rule::Org(Own)),
     ("GET", "/api/v1/orgs/{org}/export", Rule::Org(Export)),
+    ("POST", "/api/v1/orgs/{org}/recover", Rule::Org(Own)),
+    ("PUT", "/api/v1/orgs/{org}/legal-hold", Rule::Org(Own)),
     ("GET", "/api/v1/orgs/{org}/audit", Rule::Org(Audit)),
     ("GET", "/api/v1/orgs/{org}/gaps", Rule::Org(Read)),
     ("GET", "/api/v1/orgs/{org}/compliance", Rule::Org(Read)),
@@ -199,6 +203,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/password/forgot", PUBLIC),
     ("POST", "/password/forgot", PUBLIC),
     ("GET", "/account", Rule::User),
+    ("GET", "/account/deletion", Rule::User),
+    ("POST", "/account/deletion", Rule::User),
     ("POST", "/account/profile", Rule::User),
     ("POST", "/account/password", Rule::User),
     ("POST", "/account/email", Rule::User),
@@ -230,6 +236,10 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/orgs/{org}", Rule::Org(Read)),
     ("GET", "/orgs/{org}/audit", Rule::Org(Audit)),
     ("GET", "/orgs/{org}/settings", Rule::Org(Read)),
+    ("GET", "/orgs/{org}/deletion", Rule::Org(Read)),
+    ("POST", "/orgs/{org}/deletion", Rule::Org(Own)),
+    ("POST", "/orgs/{org}/deletion/recover", Rule::Org(Own)),
+    ("POST", "/orgs/{org}/legal-hold", Rule::Org(Own)),
     ("GET", "/orgs/{org}/compliance", Rule::Org(Read)),
     (
         "GET",
@@ -557,6 +567,14 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// What an organisation scheduled for deletion still answers: its export, and the way back.
+const OPEN_WHILE_LOCKED: &[(&str, &str)] = &[
+    ("GET", "/api/v1/orgs/{org}/export"),
+    ("POST", "/api/v1/orgs/{org}/recover"),
+    ("GET", "/orgs/{org}/deletion"),
+    ("POST", "/orgs/{org}/deletion/recover"),
+];
+
 /// The router's collection list, for [`rule`].
 #[derive(Clone)]
 pub struct Collections(pub std::sync::Arc<Vec<String>>);
@@ -579,6 +597,9 @@ pub async fn enforce(
         Err(e) if page => match e {
             ApiError::Unauthorized => crate::ui::pages::to_login(&path, false),
             ApiError::SessionExpired => crate::ui::pages::to_login(&path, true),
+            ApiError::OrganisationLocked { slug, .. } => {
+                axum::response::Redirect::to(&format!("/orgs/{slug}/deletion")).into_response()
+            }
             other => {
                 let language = match who {
                     Some(user) => accounts::get(&state.store, user)
@@ -685,6 +706,14 @@ async fn decide(
             if !user.two_factor_enabled {
                 return Err(ApiError::TwoFactorRequired);
             }
+        }
+        if let Some(purge_at) = membership.purge_at
+            && !OPEN_WHILE_LOCKED.contains(&(parts.method.as_str(), route.as_str()))
+        {
+            return Err(ApiError::OrganisationLocked {
+                slug: membership.slug.clone(),
+                purge_at: pactum_domain::timestamp::format(purge_at),
+            });
         }
         check(&principal, &membership, permission)?;
         parts.extensions.insert(Caller {

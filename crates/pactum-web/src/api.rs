@@ -1,6 +1,7 @@
 //! JSON API handlers, one module per resource. Routes are registered in `router.rs`.
 
 pub mod account;
+pub mod account_deletion;
 pub mod ai_reports;
 pub mod audit;
 pub mod compliance;

@@ -35,6 +35,16 @@ pub enum ApiError {
     },
     PayloadTooLarge(usize),
     UnsupportedMediaType,
+    /// The organisation is scheduled for deletion and locked until then (its slug, and the
+    /// moment it goes as timestamp text).
+    OrganisationLocked {
+        slug: String,
+        purge_at: String,
+    },
+    /// The account is scheduled for deletion; signing in with `recover` cancels it.
+    AccountScheduled {
+        purge_at: String,
+    },
     /// Something Pactum depends on (the virus scanner, an AI provider) cannot be used now.
     Unavailable(String),
     Internal(String),
@@ -140,6 +150,22 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 d,
+                vec![],
+            ),
+            ApiError::OrganisationLocked { slug, purge_at } => (
+                StatusCode::LOCKED,
+                "organisation-locked",
+                format!(
+                    "This organisation is scheduled for deletion at {purge_at} and is locked until then. An owner can download its export (GET /api/v1/orgs/{slug}/export) or recover it (POST /api/v1/orgs/{slug}/recover)."
+                ),
+                vec![],
+            ),
+            ApiError::AccountScheduled { purge_at } => (
+                StatusCode::LOCKED,
+                "account-scheduled-for-deletion",
+                format!(
+                    "This account is scheduled for deletion at {purge_at}. Sign in with \"recover\": true to cancel the deletion."
+                ),
                 vec![],
             ),
             ApiError::Internal(msg) => {

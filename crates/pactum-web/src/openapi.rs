@@ -414,6 +414,11 @@ pub fn document() -> OpenApi {
         add::<pactum_domain::gaps::GapRule>(&mut schemas);
         add::<pactum_domain::gaps::Severity>(&mut schemas);
         add::<pactum_store::accounts::Consent>(&mut schemas);
+        add::<crate::api::organisation::Deletion>(&mut schemas);
+        add::<crate::api::organisation::LegalHold>(&mut schemas);
+        add::<crate::api::account_deletion::AccountExport>(&mut schemas);
+        add::<pactum_store::sessions::Session>(&mut schemas);
+        add::<pactum_store::tokens::ApiToken>(&mut schemas);
     }
 
     let mut paths = PathsBuilder::new();
@@ -574,10 +579,26 @@ pub fn document() -> OpenApi {
         fixed(
             "/orgs/{org}",
             HttpMethod::Delete,
-            "Delete the organisation and all its data (owner, browser session with a fresh sign-in; `confirm` = the slug)",
+            "Schedule the organisation's deletion: locked at once, removed with all its data when the recovery window ends (owner, browser session with a fresh sign-in; `confirm` = the slug)",
+            "organisation",
+            None,
+            ("202", ok("The scheduled deletion.", reference("Deletion"))),
+        ),
+        fixed(
+            "/orgs/{org}/recover",
+            HttpMethod::Post,
+            "Cancel the organisation's scheduled deletion (owner)",
             "organisation",
             None,
             ("204", no_content()),
+        ),
+        fixed(
+            "/orgs/{org}/legal-hold",
+            HttpMethod::Put,
+            "Set or lift the legal hold: nothing of the organisation is removed by the retention batch or the purge while it is on (owner)",
+            "organisation",
+            Some("LegalHold"),
+            ("200", ok("The hold.", reference("LegalHold"))),
         ),
         fixed(
             "/orgs/{org}/export",
@@ -799,6 +820,22 @@ pub fn document() -> OpenApi {
             "me",
             Some("ProfileChange"),
             ("200", ok("You.", reference("User"))),
+        ),
+        fixed(
+            "/me",
+            HttpMethod::Delete,
+            "Schedule your account's deletion: signed out and locked at once, removed when the recovery window ends; sign in with `recover` to keep it (browser session with a fresh sign-in; `confirm` = your e-mail address)",
+            "me",
+            None,
+            ("202", ok("The scheduled deletion.", reference("Deletion"))),
+        ),
+        fixed(
+            "/me/export",
+            HttpMethod::Get,
+            "Everything Pactum keeps about your account, as JSON",
+            "me",
+            None,
+            ("200", ok("The account export.", reference("AccountExport"))),
         ),
         fixed(
             "/me/orgs",

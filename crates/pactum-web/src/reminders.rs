@@ -38,6 +38,10 @@ pub struct Round {
     pub failed: usize,
     /// Organisations whose daily compliance score was computed in this round.
     pub scored: usize,
+    /// Organisations and accounts removed because their recovery window ended.
+    pub purged: pactum_store::lifecycle::Purged,
+    /// The retention batch, when this round ran it (once a day).
+    pub retention: Option<pactum_store::retention::Report>,
 }
 
 /// Organisations scored per round at most, so one round stays short on a large install.
@@ -67,6 +71,28 @@ fn sweep_files(state: &AppState, now: time::OffsetDateTime) {
     });
 }
 
+/// Removes what was deleted and not recovered in time, stored files included.
+pub async fn purge(
+    state: &AppState,
+    now: time::OffsetDateTime,
+) -> Result<pactum_store::lifecycle::Purged, pactum_store::StoreError> {
+    let purged = pactum_store::lifecycle::purge_due(&state.store, now).await?;
+    for org in &purged.organisations {
+        if let Err(e) = state.settings.files.blobs.remove_org(*org).await {
+            // The hourly sweep removes them later: no row names them any more.
+            tracing::warn!(error = %e, "removing a purged organisation's files failed");
+        }
+    }
+    if !purged.organisations.is_empty() || purged.accounts > 0 {
+        tracing::info!(
+            organisations = purged.organisations.len(),
+            accounts = purged.accounts,
+            "purged what was deleted and not recovered"
+        );
+    }
+    Ok(purged)
+}
+
 /// One round at the clock's current time, as `holder` (a process's own id).
 pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store::StoreError> {
     let now = state.clock.now();
@@ -76,6 +102,14 @@ pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store
     }
     out.leader = true;
     sweep_files(state, now);
+    out.purged = purge(state, now).await?;
+    if pactum_store::retention::claim_daily(&state.store, now).await? {
+        let report =
+            pactum_store::retention::run(&state.store, &state.settings.retention, now, false)
+                .await?;
+        tracing::info!(deleted = report.deleted(), "retention batch ran");
+        out.retention = Some(report);
+    }
     let due = registers::due_between(&state.store, now, now + HORIZON).await?;
     let finished = reminders::finished(&state.store, now).await?;
     let is_finished = |d: &Deadline, lead: i64| {

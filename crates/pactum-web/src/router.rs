@@ -2,7 +2,7 @@
 //! [`Registry`], which also feeds the OpenAPI document, so the two cannot drift apart.
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use pactum_domain::assessments::dpia::Dpia;
 use pactum_domain::assessments::risk::RiskAssessment;
 use pactum_domain::datamap::backup_strategy::BackupStrategy;
@@ -21,8 +21,8 @@ use pactum_store::schema::{ScopeKind, Stored};
 
 use crate::access::{self, Collections};
 use crate::api::{
-    account, ai_reports, audit, compliance, documents, export, fides, files, gaps, grant, health,
-    imports, members, organisation, records, taxonomies, tokens,
+    account, account_deletion, ai_reports, audit, compliance, documents, export, fides, files,
+    gaps, grant, health, imports, members, organisation, records, taxonomies, tokens,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -141,6 +141,8 @@ pub fn router(state: AppState) -> Router {
                 .delete(organisation::delete),
         )
         .route("/orgs/{org}/export", get(export::export))
+        .route("/orgs/{org}/recover", post(organisation::recover))
+        .route("/orgs/{org}/legal-hold", put(organisation::legal_hold))
         .route("/orgs/{org}/members", get(members::list).post(members::add))
         .route(
             "/orgs/{org}/members/{id}",
@@ -211,7 +213,13 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/password/reset", post(account::reset_password))
         .route("/me/email", post(account::change_email))
         .route("/me/verification", post(account::resend_verification))
-        .route("/me", get(account::me).patch(account::update_me))
+        .route(
+            "/me",
+            get(account::me)
+                .patch(account::update_me)
+                .delete(account_deletion::delete),
+        )
+        .route("/me/export", get(account_deletion::export))
         .route("/me/orgs", get(account::my_orgs))
         .route("/me/password", post(account::change_password))
         .route("/me/sessions", get(account::my_sessions))
@@ -244,6 +252,19 @@ pub fn router(state: AppState) -> Router {
             get(ui::forgot::form).post(ui::forgot::submit),
         )
         .route("/account", get(ui::account::show))
+        .route(
+            "/account/deletion",
+            get(ui::deletion::account_show).post(ui::deletion::account_schedule),
+        )
+        .route(
+            "/orgs/{org}/deletion",
+            get(ui::deletion::org_show).post(ui::deletion::org_schedule),
+        )
+        .route(
+            "/orgs/{org}/deletion/recover",
+            post(ui::deletion::org_recover),
+        )
+        .route("/orgs/{org}/legal-hold", post(ui::deletion::org_hold))
         .route("/account/profile", post(ui::account::save_profile))
         .route("/account/password", post(ui::account::change_password))
         .route("/account/email", post(ui::account::change_email))

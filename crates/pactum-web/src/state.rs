@@ -49,6 +49,10 @@ pub struct WebSettings {
     pub files: crate::files::FileSettings,
     /// AI reports: the provider and the egress client it must use.
     pub ai: crate::ai::AiSettings,
+    /// How long a deleted account or organisation stays recoverable.
+    pub deletion_window: Duration,
+    /// How long each of Pactum's own tables keeps its rows.
+    pub retention: pactum_domain::lifecycle::RetentionPolicy,
 }
 
 /// How people sign in and stay signed in.
@@ -120,6 +124,10 @@ impl Default for WebSettings {
                 provider: crate::ai::Provider::Offline,
                 egress: crate::egress::Egress::new(Vec::new()).unwrap_or_else(|e| panic!("{e}")),
             },
+            deletion_window: Duration::days(i64::from(
+                pactum_domain::lifecycle::DEFAULT_DELETION_WINDOW_DAYS,
+            )),
+            retention: Default::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod attention;
 pub mod audit;
 pub mod calendar;
 pub mod compliance;
+pub mod deletion;
 pub mod documentation;
 pub mod documents;
 pub mod files;

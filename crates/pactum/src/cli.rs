@@ -116,6 +116,20 @@ pub enum Command {
     /// Find and redact personal data in text.
     #[command(subcommand)]
     Pii(PiiCommand),
+    /// Apply the retention periods to Pactum's own data.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Remove what is past its period (and deleted accounts and organisations whose
+    /// recovery window ended), except what is under a legal hold; print what per table.
+    Run {
+        /// Count what would go, remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,6 +176,14 @@ pub enum OrgCommand {
     },
     /// List organisations.
     List,
+    /// Put an organisation under legal hold: nothing of it is removed by the retention
+    /// batch or a deletion until it is lifted.
+    Hold {
+        slug: String,
+        /// Lift the hold instead.
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -196,6 +218,14 @@ pub enum UserCommand {
         /// The role in that organisation.
         #[arg(long, default_value = "owner")]
         role: String,
+    },
+    /// Put a person's account under legal hold (by e-mail address or username): their
+    /// sign-in records and audit events stay, and the account is not purged.
+    Hold {
+        login: String,
+        /// Lift the hold instead.
+        #[arg(long)]
+        off: bool,
     },
 }
 

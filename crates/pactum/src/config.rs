@@ -56,6 +56,11 @@ pub struct FileConfig {
     /// Hosts (`host` or `host:port`) Pactum may send HTTP requests to; every other is
     /// refused and logged. The AI provider's host must be listed.
     pub egress_allow: Option<Vec<String>>,
+    /// Days a deleted account or organisation stays recoverable; 30 by default.
+    pub deletion_window_days: Option<u32>,
+    /// Days each of Pactum's own tables keeps its rows (`[retention]`, e.g.
+    /// `sessions = 90`); a table not named keeps its default.
+    pub retention: Option<pactum_domain::lifecycle::RetentionPolicy>,
 }
 
 impl FileConfig {
@@ -84,6 +89,8 @@ pub struct Settings {
     pub smtp: Option<pactum_web::mail::SmtpSettings>,
     pub files: pactum_web::files::FileSettings,
     pub ai: pactum_web::ai::AiSettings,
+    pub deletion_window: time::Duration,
+    pub retention: pactum_domain::lifecycle::RetentionPolicy,
 }
 
 /// Values given on the command line or in the environment (clap merges those two).
@@ -196,7 +203,16 @@ impl Settings {
             other => bail!("ai_provider must be \"offline\" or \"openai\", not {other:?}"),
         };
         let ai = pactum_web::ai::AiSettings { provider, egress };
+        let deletion_window = pactum_domain::lifecycle::check_deletion_window(
+            file.deletion_window_days
+                .unwrap_or(pactum_domain::lifecycle::DEFAULT_DELETION_WINDOW_DAYS),
+        )
+        .map_err(|v| anyhow::anyhow!("{v}"))?;
+        let retention = file.retention.unwrap_or_default();
+        retention.validate().map_err(|v| anyhow::anyhow!("{v}"))?;
         Ok(Settings {
+            deletion_window,
+            retention,
             ai,
             files,
             public_url,
@@ -268,6 +284,31 @@ mod tests {
         let s = Settings::resolve(file, Overrides::default()).unwrap();
         assert_eq!(s.session_idle_minutes, 30);
         assert!(s.smtp.is_none());
+    }
+
+    #[test]
+    fn retention_and_the_recovery_window_are_read_and_checked_by_name() {
+        let file: FileConfig =
+            toml::from_str("deletion_window_days = 14\n[retention]\nsessions = 7\n").unwrap();
+        let s = Settings::resolve(file, Overrides::default()).unwrap();
+        assert_eq!(s.deletion_window, time::Duration::days(14));
+        assert_eq!(
+            s.retention.days(pactum_domain::lifecycle::Table::Sessions),
+            7
+        );
+        let file: FileConfig = toml::from_str("[retention]\naudit_events = 30\n").unwrap();
+        let err = Settings::resolve(file, Overrides::default()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("retention.audit_events"),
+            "{err:#}"
+        );
+        let file: FileConfig = toml::from_str("deletion_window_days = 0").unwrap();
+        let err = Settings::resolve(file, Overrides::default()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("deletion_window_days"),
+            "{err:#}"
+        );
+        assert!(toml::from_str::<FileConfig>("[retention]\nsesions = 7\n").is_err());
     }
 
     #[test]

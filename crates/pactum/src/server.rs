@@ -65,6 +65,8 @@ pub fn web_settings(settings: &Settings) -> WebSettings {
         smtp: settings.smtp.clone(),
         files: settings.files.clone(),
         ai: settings.ai.clone(),
+        deletion_window: settings.deletion_window,
+        retention: settings.retention.clone(),
         ..WebSettings::default()
     };
     web.auth.trusted_proxies = settings.trusted_proxies.clone();

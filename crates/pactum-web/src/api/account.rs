@@ -250,6 +250,9 @@ pub struct Login {
     /// authentication is on.
     #[serde(default)]
     pub code: Option<String>,
+    /// Cancels the account's scheduled deletion, when it has one, and signs in.
+    #[serde(default)]
+    pub recover: bool,
 }
 
 fn lock_error(until: OffsetDateTime, now: OffsetDateTime) -> ApiError {
@@ -257,13 +260,16 @@ fn lock_error(until: OffsetDateTime, now: OffsetDateTime) -> ApiError {
 }
 
 /// Checks a login's password and second factor, with the per-account and per-address
-/// back-off. Unknown users cost the same bcrypt work and get the same answer.
+/// back-off. Unknown users cost the same bcrypt work and get the same answer. An account
+/// scheduled for deletion is told so only once password and second factor are right; with
+/// `recover` its deletion is cancelled.
 pub(crate) async fn verify_login(
     state: &AppState,
     client: &Client,
     login: &str,
     password: &str,
     code: Option<&str>,
+    recover: bool,
 ) -> ApiResult<Credentials> {
     let now = state.clock.now();
     let found = accounts::by_login(&state.store, login).await?;
@@ -324,6 +330,20 @@ pub(crate) async fn verify_login(
         && let Ok(new) = passwords.hash(password)
     {
         accounts::rehash_password(&state.store, creds.user.id, hash, new).await?;
+    }
+    if let Some(purge_at) = creds.purge_at {
+        if !recover {
+            return Err(ApiError::AccountScheduled {
+                purge_at: pactum_domain::timestamp::format(purge_at),
+            });
+        }
+        pactum_store::lifecycle::recover_account(
+            &state.store,
+            &client.actor(Some(creds.user.id)),
+            creds.user.id,
+            now,
+        )
+        .await?;
     }
     Ok(creds)
 }
@@ -397,6 +417,7 @@ pub async fn login(
         &login.login,
         &login.password,
         login.code.as_deref(),
+        login.recover,
     )
     .await?;
     start_session(&state, &client, creds.user, StatusCode::OK).await
@@ -457,7 +478,7 @@ pub(crate) async fn reauthenticate(
     };
     let user = accounts::get(&state.store, who.user_id).await?;
     let login = user.username.clone().unwrap_or(user.email.clone());
-    verify_login(state, client, &login, password, code).await?;
+    verify_login(state, client, &login, password, code, false).await?;
     sessions::mark_reauthenticated(&state.store, session, state.clock.now()).await?;
     Ok(())
 }

@@ -62,8 +62,15 @@ pub async fn token(
             password,
             code,
         } => {
-            let creds =
-                verify_login(&state, &client, &username, &password, code.as_deref()).await?;
+            let creds = verify_login(
+                &state,
+                &client,
+                &username,
+                &password,
+                code.as_deref(),
+                false,
+            )
+            .await?;
             grants::issue(&state.store, &client.actor(None), creds.user.id, &pair, now).await?;
         }
         Grant::RefreshToken { refresh_token } => {

@@ -46,6 +46,15 @@ impl Blobs {
         is_hash(sha256).then(|| self.dir.join(org.to_string()).join(sha256))
     }
 
+    /// Removes every blob of a purged organisation at once (the sweep would, after its
+    /// grace period; a purge is final, so its files go with its rows).
+    pub async fn remove_org(&self, org: Uuid) -> std::io::Result<()> {
+        match tokio::fs::remove_dir_all(self.dir.join(org.to_string())).await {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+
     /// A new encrypted temporary file for an upload to `org`.
     pub async fn begin(&self, keys: &Keys, org: Uuid) -> std::io::Result<Pending> {
         let tmp_dir = self.dir.join("tmp");

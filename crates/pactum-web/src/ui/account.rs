@@ -288,7 +288,10 @@ fn to_reauth(next: &str) -> Response {
 }
 
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/account") && !next.starts_with("//") {
+    // Only pages of Pactum's own: the account's, and an organisation's deletion page.
+    let own_page =
+        next.starts_with("/account") || (next.starts_with("/orgs/") && next.ends_with("/deletion"));
+    if own_page && !next.contains("//") && !next.contains('\\') {
         next
     } else {
         "/account"

@@ -22,7 +22,15 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 32] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 34] = [
+    (
+        "org_deletion.html",
+        include_str!("../../templates/org_deletion.html"),
+    ),
+    (
+        "account_deletion.html",
+        include_str!("../../templates/account_deletion.html"),
+    ),
     (
         "ai_reports.html",
         include_str!("../../templates/ai_reports.html"),
@@ -288,6 +296,8 @@ struct LoginPage {
     login: String,
     next: String,
     banner: Option<String>,
+    /// The account is scheduled for deletion: the form offers to recover it.
+    offer_recover: bool,
 }
 
 impl LoginPage {
@@ -339,6 +349,7 @@ pub async fn login_form(
         login: String::new(),
         next: safe_next(q.next.as_deref().unwrap_or("/")).to_owned(),
         banner,
+        offer_recover: false,
     };
     let mut res = render(StatusCode::OK, &page);
     if let Some(h) = set {
@@ -376,9 +387,11 @@ pub async fn login_submit(
         });
     }
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut offer_recover = false;
     if errors.is_empty() {
         let code = (!code.is_empty()).then_some(code.as_str());
-        match verify_login(&state, &client, &login, &password, code).await {
+        let recover = form.get("recover").is_some_and(|v| v == "yes");
+        match verify_login(&state, &client, &login, &password, code, recover).await {
             Ok(creds) => {
                 return match open_session(&state, &client, creds.user.id).await {
                     Ok((session, csrf)) => {
@@ -410,6 +423,17 @@ pub async fn login_submit(
                     message: t.s(key).to_owned(),
                 });
             }
+            Err(ApiError::AccountScheduled { purge_at }) => {
+                status = StatusCode::LOCKED;
+                offer_recover = true;
+                let when = pactum_domain::timestamp::parse(&purge_at)
+                    .map(|at| pactum_domain::format::date_time(t.0, at))
+                    .unwrap_or(purge_at);
+                errors.push(FieldError {
+                    field: "login",
+                    message: t.s("login.scheduled").replace("{date}", &when),
+                });
+            }
             Err(ApiError::TooManyRequests(secs)) => {
                 status = StatusCode::TOO_MANY_REQUESTS;
                 errors.push(FieldError {
@@ -430,6 +454,7 @@ pub async fn login_submit(
         login,
         next,
         banner: None,
+        offer_recover,
     };
     render(status, &page)
 }

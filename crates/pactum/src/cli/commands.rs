@@ -10,8 +10,8 @@ use pactum_store::scope::OrgId;
 use pactum_store::{organisations, tokens};
 
 use super::{
-    AuditCommand, Cli, Command, KeysCommand, OrgCommand, PiiCommand, PolicyArg, TokenCommand,
-    UserCommand,
+    AuditCommand, Cli, Command, KeysCommand, OrgCommand, PiiCommand, PolicyArg, RetentionCommand,
+    TokenCommand, UserCommand,
 };
 use crate::config::unknown_env_vars;
 use crate::server::{Application, init_logging, open_store};
@@ -160,6 +160,61 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&settings).await?;
             for org in organisations::list(&store).await? {
                 println!("{}\t{}", org.data.slug, org.data.legal_name);
+            }
+            Ok(())
+        }
+        Command::Org(OrgCommand::Hold { slug, off }) => {
+            let store = open_store(&settings).await?;
+            let record = organisations::by_slug(&store, &slug)
+                .await
+                .with_context(|| format!("organisation {slug:?}"))?;
+            pactum_store::lifecycle::hold_organisation(
+                &store,
+                &Actor::system(),
+                OrgId(record.id),
+                !off,
+                now(),
+            )
+            .await?;
+            println!(
+                "Legal hold on {slug} {}.",
+                if off { "lifted" } else { "set" }
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::Hold { login, off }) => {
+            let store = open_store(&settings).await?;
+            pactum_store::lifecycle::hold_account(&store, &Actor::system(), &login, !off, now())
+                .await
+                .with_context(|| format!("user {login:?}"))?;
+            println!(
+                "Legal hold on {login} {}.",
+                if off { "lifted" } else { "set" }
+            );
+            Ok(())
+        }
+        Command::Retention(RetentionCommand::Run { dry_run }) => {
+            let store = open_store(&settings).await?;
+            let at = now();
+            if !dry_run {
+                let purged = pactum_store::lifecycle::purge_due(&store, at).await?;
+                for org in &purged.organisations {
+                    settings.files.blobs.remove_org(*org).await?;
+                }
+                println!(
+                    "Purged {} organisations and {} accounts whose recovery window ended.",
+                    purged.organisations.len(),
+                    purged.accounts
+                );
+            }
+            let report =
+                pactum_store::retention::run(&store, &settings.retention, at, dry_run).await?;
+            println!(
+                "table	days	{}	held",
+                if dry_run { "due" } else { "deleted" }
+            );
+            for t in &report.tables {
+                println!("{}	{}	{}	{}", t.table.key(), t.days, t.deleted, t.held);
             }
             Ok(())
         }

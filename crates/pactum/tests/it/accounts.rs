@@ -19,7 +19,7 @@ use crate::support::{NOW, Reply, SmtpSink, TEST_KEYS, TestApp, TestDb, test_sett
 
 /// A browser: keeps the session and CSRF cookies it was given.
 #[derive(Default, Clone)]
-struct Browser {
+pub(crate) struct Browser {
     session: Option<String>,
     csrf: Option<String>,
 }
@@ -39,7 +39,7 @@ impl Browser {
         }
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &mut self,
         app: &TestApp,
         method: &str,
@@ -86,7 +86,7 @@ impl Browser {
         reply
     }
 
-    async fn login(app: &TestApp, login: &str, password: &str) -> (Browser, Reply) {
+    pub(crate) async fn login(app: &TestApp, login: &str, password: &str) -> (Browser, Reply) {
         let mut b = Browser::default();
         let r = b
             .send(
@@ -406,10 +406,12 @@ async fn refresh_token_reuse_revokes_the_family(db: TestDb) {
 }
 
 /// The account chain's actions of one user, oldest first.
-async fn audit_actions(app: &TestApp, user: uuid::Uuid) -> Vec<String> {
+/// The account events a user made: on their own chain, or (older ones and those about
+/// organisations) on the shared accounts chain.
+pub(crate) async fn audit_actions(app: &TestApp, user: uuid::Uuid) -> Vec<String> {
     use sqlx::Row;
     let rows = sqlx::query(
-        "SELECT action, user_id FROM audit_events WHERE chain = 'accounts' ORDER BY seq",
+        "SELECT action, user_id FROM audit_events WHERE chain = 'accounts' OR chain LIKE 'user:%' ORDER BY id",
     )
     .fetch_all(app.db.store.pool())
     .await
@@ -1338,15 +1340,21 @@ async fn only_an_owner_deletes_an_organisation_after_a_fresh_sign_in(db: TestDb)
         )
         .await;
     assert_eq!(r.status, 204);
-    assert_eq!(b.send(&app, "DELETE", url, None, true).await.status, 204);
-
+    let r = b.send(&app, "DELETE", url, None, true).await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    let purge_at = pactum_web::clock::Clock::now(app.clock.as_ref()) + Duration::days(30);
     assert_eq!(
-        b.send(&app, "GET", "/api/v1/orgs/practions", None, false)
-            .await
-            .status,
-        404
+        r.body["purge_at"],
+        pactum_domain::timestamp::format(purge_at)
     );
-    assert!(organisations::by_slug(store, "practions").await.is_err());
+
+    // Locked at once for every member and credential, but still there.
+    let r = b
+        .send(&app, "GET", "/api/v1/orgs/practions", None, false)
+        .await;
+    assert_eq!(r.status, 423);
+    assert_eq!(r.body["type"], "/problems/organisation-locked");
+    assert!(organisations::by_slug(store, "practions").await.is_ok());
     assert_eq!(
         app.get("/api/v1/orgs/locaverdi/projects", &app.locaverdi)
             .await
@@ -1359,11 +1367,20 @@ async fn only_an_owner_deletes_an_organisation_after_a_fresh_sign_in(db: TestDb)
         .unwrap()
         .user
         .id;
-    assert!(
-        audit_actions(&app, owner_id)
+    let org_id = organisations::by_slug(store, "practions").await.unwrap().id;
+    let chain: Vec<String> = {
+        use sqlx::Row;
+        sqlx::query("SELECT action FROM audit_events WHERE chain = $1 ORDER BY seq")
+            .bind(org_id.to_string())
+            .fetch_all(store.pool())
             .await
-            .contains(&"organisation.deleted".to_owned())
-    );
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>("action"))
+            .collect()
+    };
+    assert_eq!(chain.last().unwrap(), "organisation.deletion_scheduled");
+    assert!(!audit_actions(&app, owner_id).await.is_empty());
     let reports = audit::verify(store).await.unwrap();
     assert!(reports.iter().all(|r| r.problem.is_none()), "{reports:?}");
 }

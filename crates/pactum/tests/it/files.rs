@@ -33,7 +33,7 @@ fn multipart(kind: Option<&str>, name: &str, bytes: &[u8]) -> Vec<u8> {
     body
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     path: &str,
     token: &str,
@@ -70,11 +70,11 @@ fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     out
 }
 
-fn pdf(text: &str) -> Vec<u8> {
+pub(crate) fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% {text}\n%%EOF\n").into_bytes()
 }
 
-async fn first_service(app: &TestApp, project: &str) -> String {
+pub(crate) async fn first_service(app: &TestApp, project: &str) -> String {
     let r = app
         .get(
             &format!("/api/v1/orgs/practions/projects/{project}/services"),

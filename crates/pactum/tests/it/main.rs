@@ -18,6 +18,7 @@ mod files;
 mod gaps;
 mod imports;
 mod isolation;
+mod lifecycle;
 mod openapi;
 mod registers;
 mod reminders;
