@@ -485,6 +485,28 @@ try {
   await page.click('form[action="/account/calendar/revoke"] button');
   assert.equal((await fetch(`${base}${new URL(feedUrl).pathname}`)).status, 404, 'revoked');
 
+  // Deleting the organisation locks it at once; an owner recovers it from its page.
+  await page.goto(`${base}/orgs/practions/deletion`);
+  if (page.url().includes('/account/reauth')) {
+    await page.fill('#password', password);
+    await page.click('form[action="/account/reauth"] button[type=submit]');
+    await page.waitForURL(/\/orgs\/practions\/deletion$/);
+  }
+  await audit('deletion and legal hold');
+  await page.fill('#confirm', 'practions');
+  await page.click('form[action="/orgs/practions/deletion"] button[type=submit]');
+  await page.waitForSelector('form[action="/orgs/practions/deletion/recover"]');
+  await audit('organisation locked');
+  await page.goto(`${base}/orgs/practions/projects`);
+  assert.match(page.url(), /\/orgs\/practions\/deletion$/, 'a locked organisation opens only its deletion page');
+  await page.click('form[action="/orgs/practions/deletion/recover"] button');
+  await page.waitForURL(/\/orgs\/practions\/deletion\?m=recovered$/);
+  await page.goto(`${base}/orgs/practions/projects`);
+  assert.match(page.url(), /\/orgs\/practions\/projects$/);
+  await page.goto(`${base}/account/deletion`);
+  assert.ok((await page.textContent('main')).includes('practions'), 'the only owner is told which organisation holds them');
+  await audit('account deletion');
+
   // Signing out ends the session.
   await page.click('form[action="/logout"] button');
   await page.waitForURL(/\/login\?m=signed_out$/);
@@ -493,7 +515,7 @@ try {
   await page.click('a[href="/password/forgot"]');
   assert.equal(await page.textContent('h1'), 'Wachtwoord vergeten?');
   await audit('forgot password');
-  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a public request with its receipt, a calendar feed parsed and revoked, an AI report with its payload, a file uploaded to a service, and sign-out work');
+  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a public request with its receipt, a calendar feed parsed and revoked, an AI report with its payload, a file uploaded to a service, an organisation deleted and recovered, and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {
