@@ -56,12 +56,15 @@ pub struct Deadline {
 }
 
 /// Both registers' running clocks as one table `d` (never a sealed column).
+/// Organisations scheduled for deletion are locked: their clocks neither remind nor show.
 pub(crate) const RUNNING: &str = "(\
     SELECT 'breaches' AS register, id, org_id, reference, title AS label, due_at, assignee_id, updated_at \
     FROM breaches WHERE stopped_at IS NULL AND due_at IS NOT NULL \
+    AND org_id NOT IN (SELECT id FROM organisations WHERE purge_at IS NOT NULL) \
     UNION ALL \
     SELECT 'requests' AS register, id, org_id, reference, kind AS label, due_at, assignee_id, updated_at \
-    FROM requests WHERE stopped_at IS NULL AND due_at IS NOT NULL) d";
+    FROM requests WHERE stopped_at IS NULL AND due_at IS NOT NULL \
+    AND org_id NOT IN (SELECT id FROM organisations WHERE purge_at IS NOT NULL)) d";
 
 pub(crate) fn deadline(r: &sqlx::any::AnyRow) -> Result<Deadline> {
     let register = row::text(r, "register")?;

@@ -63,10 +63,19 @@ struct ReceiptPage {
     due: String,
 }
 
-/// The organisation, when its form is open; otherwise the same 404 as an unknown slug.
+/// The organisation, when its form is open; otherwise (also while it is scheduled for
+/// deletion) the same 404 as an unknown slug.
 async fn open_org(state: &AppState, slug: &str) -> Result<(OrgId, Organisation), ApiError> {
     match pactum_store::organisations::by_slug(&state.store, slug).await {
-        Ok(o) if o.data.intake_enabled => Ok((OrgId(o.id), o.data)),
+        Ok(o) if o.data.intake_enabled => {
+            if pactum_store::lifecycle::organisation_schedule(&state.store, OrgId(o.id))
+                .await?
+                .is_some()
+            {
+                return Err(ApiError::NotFound("Page".into()));
+            }
+            Ok((OrgId(o.id), o.data))
+        }
         Ok(_) | Err(pactum_store::StoreError::NotFound(_)) => {
             Err(ApiError::NotFound("Page".into()))
         }

@@ -72,11 +72,42 @@ async fn an_organisation_is_recoverable_on_day_29_and_gone_with_its_files_on_day
     .await;
     assert!(services_before > 0);
 
+    // Its public request form is open and its clocks run.
+    let mut record = organisations::by_slug(&store, "practions").await.unwrap();
+    record.data.intake_enabled = true;
+    organisations::update(&store, &Actor::system(), OrgId(org), record.data, NOW)
+        .await
+        .unwrap();
+    let mut visitor = crate::ui::Visitor::default();
+    assert_eq!(
+        visitor.get(&app, "/intake/practions").await.status,
+        StatusCode::OK
+    );
+    let running = |store: pactum_store::Store, at: time::OffsetDateTime| async move {
+        pactum_store::registers::due_between(
+            &store,
+            at - Duration::days(400),
+            at + Duration::days(400),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.org_id == org)
+        .count()
+    };
+    assert!(running(store.clone(), now(&app)).await > 0);
+
     let (mut owner, _) = owner_of(&app, 0).await;
     let url = "/api/v1/orgs/practions?confirm=practions";
     assert_eq!(
         owner.send(&app, "DELETE", url, None, true).await.status,
         202
+    );
+    // A locked organisation's clocks send no reminders and its public form is gone.
+    assert_eq!(running(store.clone(), now(&app)).await, 0);
+    assert_eq!(
+        visitor.get(&app, "/intake/practions").await.status,
+        StatusCode::NOT_FOUND
     );
     // Locked at once, for tokens too; the export and the way back stay open.
     let r = app
