@@ -832,7 +832,7 @@ pub fn document() -> OpenApi {
         fixed(
             "/me/export",
             HttpMethod::Get,
-            "Everything Pactum keeps about your account, as JSON",
+            "Everything Pactum keeps about your account, as JSON (in a browser session, within ten minutes of a proof of identity)",
             "me",
             None,
             ("200", ok("The account export.", reference("AccountExport"))),

@@ -42,6 +42,10 @@ pub async fn export(
     client: Client,
     who: Principal,
 ) -> ApiResult<Response> {
+    // As with the organisation's export: in a browser only just after a proof of identity.
+    if who.session_id().is_some() {
+        crate::api::account::require_fresh(&state, &who)?;
+    }
     let now = state.clock.now();
     let organisations = accounts::memberships(&state.store, who.user_id).await?;
     let mut api_tokens = Vec::new();
