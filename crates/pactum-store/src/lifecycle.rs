@@ -225,17 +225,15 @@ pub async fn schedule_account(
         });
     }
     set_schedule(&mut tx, Owner::Account, user, Some((now, purge_at))).await?;
-    for text in [
-        "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        "UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        "UPDATE refresh_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    crate::accounts::revoke_everything(&mut tx, user, None, now).await?;
+    // Personal API tokens too: a locked account acts through nothing.
+    q(
         "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-    ] {
-        q(text, vec![now.into(), user.into()])
-            .query()
-            .execute(&mut *tx)
-            .await?;
-    }
+        vec![now.into(), user.into()],
+    )
+    .query()
+    .execute(&mut *tx)
+    .await?;
     audit::append(
         &mut tx,
         actor,
