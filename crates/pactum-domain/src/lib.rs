@@ -16,6 +16,7 @@ pub mod format;
 pub mod gaps;
 pub mod lifecycle;
 pub mod organisation;
+pub mod processor;
 pub mod project;
 pub mod registers;
 pub mod taxonomy;

@@ -82,6 +82,17 @@ pub struct Organisation {
     /// Whether the public request form (`/intake/{slug}`) takes requests.
     #[serde(default)]
     pub intake_enabled: bool,
+    /// Whether the public trust page (`/trust/{slug}`) is published.
+    #[serde(default)]
+    pub trust_page_enabled: bool,
+    /// Days of notice before a sub-processor change takes effect: 30 at least, and never
+    /// less than a customer's contract asks (see `processor::notice`).
+    #[serde(default = "default_notice_days")]
+    pub subprocessor_notice_days: u32,
+}
+
+fn default_notice_days() -> u32 {
+    crate::processor::notice::MIN_NOTICE_DAYS
 }
 
 fn default_breach_reminders() -> Vec<u32> {
@@ -269,6 +280,17 @@ impl Organisation {
                     format!("{field} must be whole numbers of {what} from 1 to {max}."),
                 );
             }
+        }
+        let (min, max) = (
+            crate::processor::notice::MIN_NOTICE_DAYS,
+            crate::processor::notice::MAX_NOTICE_DAYS,
+        );
+        if !(min..=max).contains(&self.subprocessor_notice_days) {
+            v.add(
+                "subprocessor_notice_days",
+                "range",
+                format!("subprocessor_notice_days must be a whole number of days from {min} to {max}: customers are told at least {min} days before a sub-processor change."),
+            );
         }
         v.into_result()
     }

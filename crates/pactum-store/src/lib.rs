@@ -20,6 +20,7 @@ pub mod lifecycle;
 pub mod members;
 pub mod notifications;
 pub mod organisations;
+pub mod processor;
 pub mod records;
 pub mod registers;
 pub mod reminders;

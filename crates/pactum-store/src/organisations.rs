@@ -16,7 +16,7 @@ use crate::scope::OrgId;
 use crate::sql::{Sql, Value};
 
 const COLUMNS: &str = "id, slug, legal_name, trade_name, address, country, registration_number, vat_number, \
-dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, holiday_region, closure_days, breach_reminder_hours, request_reminder_days, intake_enabled, created_at, updated_at";
+dpo_name, dpo_email, dpo_phone, eu_representative, default_language, role, timezone, require_two_factor, holiday_region, closure_days, breach_reminder_hours, request_reminder_days, intake_enabled, trust_page_enabled, subprocessor_notice_days, created_at, updated_at";
 
 /// An enum's serde name, e.g. `OrgRole::Both` -> "both".
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
@@ -64,6 +64,8 @@ fn values(org: &Organisation) -> Result<Vec<Value>> {
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         )),
         Value::Bool(org.intake_enabled),
+        Value::Bool(org.trust_page_enabled),
+        Value::Int(Some(org.subprocessor_notice_days.into())),
     ])
 }
 
@@ -108,6 +110,13 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Record<Organisation>> {
                 |e| StoreError::Corrupt(format!("organisations.request_reminder_days: {e}")),
             )?,
             intake_enabled: crate::row::boolean(row, "intake_enabled")?,
+            trust_page_enabled: crate::row::boolean(row, "trust_page_enabled")?,
+            subprocessor_notice_days: u32::try_from(
+                row.try_get::<i64, _>("subprocessor_notice_days")?,
+            )
+            .map_err(|e| {
+                StoreError::Corrupt(format!("organisations.subprocessor_notice_days: {e}"))
+            })?,
         },
     })
 }
@@ -255,6 +264,8 @@ pub async fn update(
         "breach_reminder_hours",
         "request_reminder_days",
         "intake_enabled",
+        "trust_page_enabled",
+        "subprocessor_notice_days",
     ];
     let mut sql = Sql::new("UPDATE organisations SET ");
     let mut sets = Vec::new();

@@ -14,6 +14,8 @@ use pactum_domain::datamap::service::Service;
 use pactum_domain::datamap::transfer::Transfer;
 use pactum_domain::datamap::vendor::Vendor;
 use pactum_domain::entity::Entity;
+use pactum_domain::processor::audit::AuditRequest;
+use pactum_domain::processor::customer::Customer;
 use pactum_domain::project::Project;
 use pactum_domain::registers::breach::Breach;
 use pactum_domain::registers::request::DataSubjectRequest;
@@ -360,9 +362,57 @@ impl Stored for Breach {
             text("due_at"),
             text("stopped_at"),
         ],
-        links: &[],
+        links: &[Link {
+            field: "customer_ids",
+            table: "breach_customers",
+            target: "customers",
+        }],
         search: &["title", "reference"],
         order: "aware_at",
+        unique: None,
+    };
+}
+
+impl Stored for Customer {
+    const TABLE: &'static Table = &Table {
+        name: "customers",
+        scope: ScopeKind::Org,
+        columns: &[
+            text("name"),
+            text("contact_name"),
+            text("notice_email"),
+            text("contract_reference"),
+            int("breach_notice_hours"),
+            int("subprocessor_notice_days"),
+            int("audit_notice_days"),
+            int("audits_per_year"),
+            text("notes"),
+        ],
+        links: &[],
+        search: &["name", "contact_name", "contract_reference"],
+        order: "name",
+        unique: Some("name"),
+    };
+}
+
+impl Stored for AuditRequest {
+    const TABLE: &'static Table = &Table {
+        name: "audit_requests",
+        scope: ScopeKind::Org,
+        columns: &[
+            reference("customer_id", "customers"),
+            text("reference"),
+            text("received_on"),
+            text("audit_on"),
+            text("auditor"),
+            text("scope"),
+            text("status"),
+            text("evidence"),
+            text("outcome"),
+        ],
+        links: &[],
+        search: &["reference", "auditor", "status"],
+        order: "received_on",
         unique: None,
     };
 }

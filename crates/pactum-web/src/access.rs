@@ -84,6 +84,59 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/orgs/{org}/recover", Rule::Org(Own)),
     ("PUT", "/api/v1/orgs/{org}/legal-hold", Rule::Org(Own)),
     ("GET", "/api/v1/orgs/{org}/audit", Rule::Org(Audit)),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/subprocessor-notices",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/api/v1/orgs/{org}/subprocessor-notices",
+        Rule::Org(Manage),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/subprocessor-notices/{id}",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/api/v1/orgs/{org}/subprocessor-notices/{id}/withdraw",
+        Rule::Org(Manage),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/subprocessor-notices/{id}/deliveries",
+        Rule::Org(Read),
+    ),
+    // Subscribers' addresses are personal data: owners and admins only.
+    ("GET", "/api/v1/orgs/{org}/subscribers", Rule::Org(Manage)),
+    (
+        "DELETE",
+        "/api/v1/orgs/{org}/subscribers/{id}",
+        Rule::Org(Manage),
+    ),
+    ("GET", "/api/v1/orgs/{org}/objections", Rule::Org(Read)),
+    (
+        "PATCH",
+        "/api/v1/orgs/{org}/objections/{id}",
+        Rule::Org(Manage),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/breaches/{id}/customer-notices",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/api/v1/orgs/{org}/breaches/{id}/customer-notices",
+        Rule::Org(Write),
+    ),
+    (
+        "GET",
+        "/api/v1/orgs/{org}/audit-requests/{id}/terms",
+        Rule::Org(Read),
+    ),
     ("GET", "/api/v1/orgs/{org}/gaps", Rule::Org(Read)),
     ("GET", "/api/v1/orgs/{org}/compliance", Rule::Org(Read)),
     (
@@ -222,6 +275,52 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     // An organisation's public request form (404 unless the organisation turned it on).
     ("GET", "/intake/{org_slug}", PUBLIC),
     ("POST", "/intake/{org_slug}", PUBLIC),
+    // An organisation's trust page and what hangs off it (404 unless published).
+    ("GET", "/trust/{org_slug}", PUBLIC),
+    ("POST", "/trust/{org_slug}/subscribe", PUBLIC),
+    ("GET", "/trust/{org_slug}/confirm/{token}", PUBLIC),
+    ("POST", "/trust/{org_slug}/confirm/{token}", PUBLIC),
+    ("GET", "/trust/{org_slug}/unsubscribe/{token}", PUBLIC),
+    ("POST", "/trust/{org_slug}/unsubscribe/{token}", PUBLIC),
+    ("GET", "/trust/{org_slug}/notices.atom", PUBLIC),
+    ("GET", "/trust/{org_slug}/notices/{id}/objection", PUBLIC),
+    ("POST", "/trust/{org_slug}/notices/{id}/objection", PUBLIC),
+    ("GET", "/trust/{org_slug}/dpa", PUBLIC),
+    // The processor toolkit's pages.
+    ("GET", "/orgs/{org}/processor", Rule::Org(Read)),
+    ("POST", "/orgs/{org}/processor/settings", Rule::Org(Manage)),
+    (
+        "GET",
+        "/orgs/{org}/processor/notices/new",
+        Rule::Org(Manage),
+    ),
+    ("POST", "/orgs/{org}/processor/notices", Rule::Org(Manage)),
+    ("GET", "/orgs/{org}/processor/notices/{id}", Rule::Org(Read)),
+    (
+        "POST",
+        "/orgs/{org}/processor/notices/{id}/withdraw",
+        Rule::Org(Manage),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/processor/objections/{id}",
+        Rule::Org(Manage),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/processor/subscribers/{id}/delete",
+        Rule::Org(Manage),
+    ),
+    (
+        "GET",
+        "/orgs/{org}/breaches/{id}/customer-notices",
+        Rule::Org(Read),
+    ),
+    (
+        "POST",
+        "/orgs/{org}/breaches/{id}/customer-notices",
+        Rule::Org(Write),
+    ),
     ("GET", "/notifications", Rule::User),
     ("POST", "/notifications/read", Rule::User),
     ("GET", "/account/verify-email", PUBLIC),

@@ -15,6 +15,7 @@ pub mod health;
 pub mod imports;
 pub mod members;
 pub mod organisation;
+pub mod processor;
 pub mod records;
 pub mod taxonomies;
 pub mod tokens;

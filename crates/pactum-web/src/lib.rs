@@ -15,6 +15,8 @@ pub mod limit;
 pub mod mail;
 pub mod middleware;
 pub mod openapi;
+pub mod processor;
+pub mod processor_mail;
 pub mod reminders;
 pub mod router;
 pub mod state;

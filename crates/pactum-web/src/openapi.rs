@@ -417,6 +417,19 @@ pub fn document() -> OpenApi {
         add::<crate::api::organisation::Deletion>(&mut schemas);
         add::<crate::api::organisation::LegalHold>(&mut schemas);
         add::<crate::api::account_deletion::AccountExport>(&mut schemas);
+        add::<pactum_domain::processor::notice::NoticeDraft>(&mut schemas);
+        add::<pactum_domain::processor::notice::NoticeKind>(&mut schemas);
+        add::<pactum_domain::processor::notice::ObjectionStatus>(&mut schemas);
+        add::<pactum_domain::processor::audit::AuditTerms>(&mut schemas);
+        add::<pactum_store::processor::notices::Notice>(&mut schemas);
+        add::<pactum_store::processor::notices::Delivery>(&mut schemas);
+        add::<pactum_store::processor::subscribers::Subscriber>(&mut schemas);
+        add::<pactum_store::processor::objections::Objection>(&mut schemas);
+        add::<pactum_store::processor::breach_notices::CustomerNotice>(&mut schemas);
+        add::<crate::api::processor::Withdrawal>(&mut schemas);
+        add::<crate::api::processor::ObjectionChange>(&mut schemas);
+        add::<crate::processor::BreachNotices>(&mut schemas);
+        add::<crate::processor::CustomerStatus>(&mut schemas);
         add::<pactum_store::sessions::Session>(&mut schemas);
         add::<pactum_store::tokens::ApiToken>(&mut schemas);
     }
@@ -613,6 +626,108 @@ pub fn document() -> OpenApi {
                     ObjectBuilder::new().into(),
                 ),
             ),
+        ),
+        fixed(
+            "/orgs/{org}/subprocessor-notices",
+            HttpMethod::Get,
+            "List the sub-processor change notices, newest first",
+            "processor",
+            None,
+            ("200", ok("Notices.", array_of("Notice"))),
+        ),
+        fixed(
+            "/orgs/{org}/subprocessor-notices",
+            HttpMethod::Post,
+            "Publish a sub-processor change notice (admin): the effective date must leave at least the notice period (30 days, the organisation's setting, or the longest a customer's contract asks); confirmed subscribers are mailed",
+            "processor",
+            Some("NoticeDraft"),
+            ("201", ok("The notice.", reference("Notice"))),
+        ),
+        fixed(
+            "/orgs/{org}/subprocessor-notices/{id}",
+            HttpMethod::Get,
+            "Get a notice",
+            "processor",
+            None,
+            ("200", ok("The notice.", reference("Notice"))),
+        ),
+        fixed(
+            "/orgs/{org}/subprocessor-notices/{id}/withdraw",
+            HttpMethod::Post,
+            "Withdraw a notice, with the reason (admin)",
+            "processor",
+            Some("Withdrawal"),
+            ("200", ok("The notice.", reference("Notice"))),
+        ),
+        fixed(
+            "/orgs/{org}/subprocessor-notices/{id}/deliveries",
+            HttpMethod::Get,
+            "The e-mails that carried a notice to subscribers, with their outcome",
+            "processor",
+            None,
+            ("200", ok("Deliveries.", array_of("Delivery"))),
+        ),
+        fixed(
+            "/orgs/{org}/subscribers",
+            HttpMethod::Get,
+            "List the subscribers to the notices, confirmed or not (admin)",
+            "processor",
+            None,
+            ("200", ok("Subscribers.", array_of("Subscriber"))),
+        ),
+        fixed(
+            "/orgs/{org}/subscribers/{id}",
+            HttpMethod::Delete,
+            "Remove a subscriber (admin)",
+            "processor",
+            None,
+            ("204", no_content()),
+        ),
+        fixed(
+            "/orgs/{org}/objections",
+            HttpMethod::Get,
+            "List the objections to notices, open ones first",
+            "processor",
+            None,
+            ("200", ok("Objections.", array_of("Objection"))),
+        ),
+        fixed(
+            "/orgs/{org}/objections/{id}",
+            HttpMethod::Patch,
+            "Change an objection's status and response (admin)",
+            "processor",
+            Some("ObjectionChange"),
+            ("200", ok("The objection.", reference("Objection"))),
+        ),
+        fixed(
+            "/orgs/{org}/breaches/{id}/customer-notices",
+            HttpMethod::Get,
+            "A processor's breach: the affected customers with their contract deadlines, and every notice sent",
+            "processor",
+            None,
+            (
+                "200",
+                ok("Customers and notices.", reference("BreachNotices")),
+            ),
+        ),
+        fixed(
+            "/orgs/{org}/breaches/{id}/customer-notices",
+            HttpMethod::Post,
+            "Send each affected customer what it has not had yet: the first notice with the Art. 33(3) contents known, or the updates since",
+            "processor",
+            None,
+            (
+                "200",
+                ok("Customers and notices.", reference("BreachNotices")),
+            ),
+        ),
+        fixed(
+            "/orgs/{org}/audit-requests/{id}/terms",
+            HttpMethod::Get,
+            "An audit request against its customer's contract: notice given and the yearly limit",
+            "processor",
+            None,
+            ("200", ok("The check.", reference("AuditTerms"))),
         ),
         fixed(
             "/orgs/{org}/members",

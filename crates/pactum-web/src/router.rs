@@ -2,7 +2,7 @@
 //! [`Registry`], which also feeds the OpenAPI document, so the two cannot drift apart.
 
 use axum::Router;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use pactum_domain::assessments::dpia::Dpia;
 use pactum_domain::assessments::risk::RiskAssessment;
 use pactum_domain::datamap::backup_strategy::BackupStrategy;
@@ -14,6 +14,8 @@ use pactum_domain::datamap::security_measure::SecurityMeasure;
 use pactum_domain::datamap::service::Service;
 use pactum_domain::datamap::transfer::Transfer;
 use pactum_domain::datamap::vendor::Vendor;
+use pactum_domain::processor::audit::AuditRequest;
+use pactum_domain::processor::customer::Customer;
 use pactum_domain::project::Project;
 use pactum_domain::registers::breach::Breach;
 use pactum_domain::registers::request::DataSubjectRequest;
@@ -22,7 +24,7 @@ use pactum_store::schema::{ScopeKind, Stored};
 use crate::access::{self, Collections};
 use crate::api::{
     account, account_deletion, ai_reports, audit, compliance, documents, export, fides, files,
-    gaps, grant, health, imports, members, organisation, records, taxonomies, tokens,
+    gaps, grant, health, imports, members, organisation, processor, records, taxonomies, tokens,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -108,6 +110,8 @@ pub fn registry() -> Registry {
     .add::<Dpia>()
     .add::<Breach>()
     .add::<DataSubjectRequest>()
+    .add::<Customer>()
+    .add::<AuditRequest>()
 }
 
 async fn not_found() -> ApiError {
@@ -153,6 +157,40 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/tokens", get(tokens::list).post(tokens::create))
         .route("/orgs/{org}/tokens/{id}", delete(tokens::revoke))
         .route("/orgs/{org}/audit", get(audit::list))
+        .route(
+            "/orgs/{org}/subprocessor-notices",
+            get(processor::list_notices).post(processor::publish),
+        )
+        .route(
+            "/orgs/{org}/subprocessor-notices/{id}",
+            get(processor::get_notice),
+        )
+        .route(
+            "/orgs/{org}/subprocessor-notices/{id}/withdraw",
+            post(processor::withdraw),
+        )
+        .route(
+            "/orgs/{org}/subprocessor-notices/{id}/deliveries",
+            get(processor::deliveries),
+        )
+        .route("/orgs/{org}/subscribers", get(processor::list_subscribers))
+        .route(
+            "/orgs/{org}/subscribers/{id}",
+            delete(processor::remove_subscriber),
+        )
+        .route("/orgs/{org}/objections", get(processor::list_objections))
+        .route(
+            "/orgs/{org}/objections/{id}",
+            patch(processor::change_objection),
+        )
+        .route(
+            "/orgs/{org}/breaches/{id}/customer-notices",
+            get(processor::breach_notices).post(processor::send_breach_notices),
+        )
+        .route(
+            "/orgs/{org}/audit-requests/{id}/terms",
+            get(processor::terms),
+        )
         .route("/orgs/{org}/gaps", get(gaps::list))
         .route("/orgs/{org}/compliance", get(compliance::show))
         .route("/orgs/{org}/documents/{kind}", get(documents::download))
@@ -287,6 +325,55 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/intake/{org_slug}",
             get(ui::intake::form).post(ui::intake::submit),
+        )
+        .route("/trust/{org_slug}", get(ui::trust::show))
+        .route("/trust/{org_slug}/subscribe", post(ui::trust::subscribe))
+        .route(
+            "/trust/{org_slug}/confirm/{token}",
+            get(ui::trust::confirm_page).post(ui::trust::confirm),
+        )
+        .route(
+            "/trust/{org_slug}/unsubscribe/{token}",
+            get(ui::trust::unsubscribe_page).post(ui::trust::unsubscribe),
+        )
+        .route("/trust/{org_slug}/notices.atom", get(ui::trust::feed))
+        .route(
+            "/trust/{org_slug}/notices/{id}/objection",
+            get(ui::trust::objection_form).post(ui::trust::object),
+        )
+        .route("/trust/{org_slug}/dpa", get(ui::trust::dpa))
+        .route("/orgs/{org}/processor", get(ui::processor::show))
+        .route(
+            "/orgs/{org}/processor/settings",
+            post(ui::processor::settings),
+        )
+        .route(
+            "/orgs/{org}/processor/notices/new",
+            get(ui::processor::new_form),
+        )
+        .route(
+            "/orgs/{org}/processor/notices",
+            post(ui::processor::publish),
+        )
+        .route(
+            "/orgs/{org}/processor/notices/{id}",
+            get(ui::processor::notice),
+        )
+        .route(
+            "/orgs/{org}/processor/notices/{id}/withdraw",
+            post(ui::processor::withdraw),
+        )
+        .route(
+            "/orgs/{org}/processor/objections/{id}",
+            post(ui::processor::objection),
+        )
+        .route(
+            "/orgs/{org}/processor/subscribers/{id}/delete",
+            post(ui::processor::remove_subscriber),
+        )
+        .route(
+            "/orgs/{org}/breaches/{id}/customer-notices",
+            get(ui::processor::breach_notices).post(ui::processor::send_breach_notices),
         )
         .route("/notifications", get(ui::notifications::show))
         .route("/notifications/read", post(ui::notifications::mark_read))

@@ -149,6 +149,10 @@ pub struct Breach {
     #[serde(default, with = "serde_instant::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub controllers_notified_at: Option<OffsetDateTime>,
+    /// As a processor: the customers (controllers) whose data the breach touches. Each is
+    /// owed a notice within its own contract's hours.
+    #[serde(default)]
+    pub customer_ids: Vec<Uuid>,
     /// The people affected, when known. Encrypted at rest.
     #[serde(default)]
     pub affected_persons: Option<String>,
@@ -240,6 +244,8 @@ impl Entity for Breach {
             tidy(&mut u.text);
         }
         self.updates.sort_by_key(|u| u.at);
+        self.customer_ids.sort();
+        self.customer_ids.dedup();
         if self.role == BreachRole::Processor && self.controller_notice_hours.is_none() {
             self.controller_notice_hours = Some(clocks::DEFAULT_CONTROLLER_NOTICE_HOURS.into());
         }

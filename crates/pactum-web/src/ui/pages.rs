@@ -22,7 +22,32 @@ use crate::ui::assets;
 use crate::ui::i18n::{T, negotiate};
 
 /// The sources of the templates, for the catalogue test.
-pub const TEMPLATE_SOURCES: [(&str, &str); 34] = [
+pub const TEMPLATE_SOURCES: [(&str, &str); 41] = [
+    ("trust.html", include_str!("../../templates/trust.html")),
+    (
+        "trust_message.html",
+        include_str!("../../templates/trust_message.html"),
+    ),
+    (
+        "trust_objection.html",
+        include_str!("../../templates/trust_objection.html"),
+    ),
+    (
+        "processor.html",
+        include_str!("../../templates/processor.html"),
+    ),
+    (
+        "processor_notice.html",
+        include_str!("../../templates/processor_notice.html"),
+    ),
+    (
+        "processor_notice_new.html",
+        include_str!("../../templates/processor_notice_new.html"),
+    ),
+    (
+        "breach_notices.html",
+        include_str!("../../templates/breach_notices.html"),
+    ),
     (
         "org_deletion.html",
         include_str!("../../templates/org_deletion.html"),
@@ -133,6 +158,7 @@ impl Chrome {
             ("requests", "nav.requests", "/requests"),
             ("compliance", "nav.compliance", "/compliance"),
             ("documents", "nav.documents", "/documents"),
+            ("processor", "nav.processor", "/processor"),
             ("settings", "nav.settings", "/settings"),
             ("tokens", "nav.tokens", "/tokens"),
         ];

@@ -85,6 +85,14 @@ macro_rules! with_entity {
                 type $E = pactum_domain::registers::request::DataSubjectRequest;
                 $body
             }
+            "customers" => {
+                type $E = pactum_domain::processor::customer::Customer;
+                $body
+            }
+            "audit-requests" => {
+                type $E = pactum_domain::processor::audit::AuditRequest;
+                $body
+            }
             _ => $none,
         }
     };
@@ -162,6 +170,8 @@ struct RecordPage {
     /// A register record's deadline and where it stands.
     clock: Option<crate::ui::registers::ClockView>,
     /// A register record's documentation page.
+    /// A processor's breach: its notices to the affected customers.
+    notices_link: Option<String>,
     doc_link: Option<String>,
     /// Where the form posts; `None` for readers.
     action: Option<String>,
@@ -518,6 +528,7 @@ impl Place {
         match self.segment.as_str() {
             "breaches" => "breaches",
             "requests" => "requests",
+            "customers" | "audit-requests" => "processor",
             _ => "projects",
         }
     }
@@ -646,8 +657,21 @@ async fn page(
                 crumbs.push((base.clone(), collection_title(t, &place.segment)));
                 crumbs
             },
-            doc_link: match (&record, record_form::is_register(&place.segment)) {
-                (Some((id, _)), true) => Some(format!("{base}/{id}/documentation")),
+            notices_link: match (&record, place.segment.as_str()) {
+                (Some((id, _)), "breaches")
+                    if values
+                        .get("role")
+                        .and_then(|v| v.first())
+                        .is_some_and(|r| r == "processor") =>
+                {
+                    Some(format!("{base}/{id}/customer-notices"))
+                }
+                _ => None,
+            },
+            doc_link: match (&record, place.segment.as_str()) {
+                (Some((id, _)), "breaches" | "requests") => {
+                    Some(format!("{base}/{id}/documentation"))
+                }
                 _ => None,
             },
             clock,

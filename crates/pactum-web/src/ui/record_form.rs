@@ -407,6 +407,7 @@ pub fn specs(collection: &str) -> Option<&'static [Spec]> {
                 f("subjects_informed_at", Moment),
                 f("controller_notice_hours", Number),
                 f("controllers_notified_at", Moment),
+                f("customer_ids", Refs("customers")),
                 f("affected_persons", Text),
                 f("updates", Rows(&BREACH_UPDATES)),
                 f("closed_at", Moment),
@@ -464,13 +465,54 @@ pub fn specs(collection: &str) -> Option<&'static [Spec]> {
             ];
             S
         }
+        "customers" => {
+            const S: &[Spec] = &[
+                req("name", Line),
+                f("contact_name", Line),
+                f("notice_email", Line),
+                f("contract_reference", Line),
+                f("breach_notice_hours", Number),
+                f("subprocessor_notice_days", Number),
+                f("audit_notice_days", Number),
+                f("audits_per_year", Number),
+                f("notes", Text),
+            ];
+            S
+        }
+        "audit-requests" => {
+            const S: &[Spec] = &[
+                req("customer_id", Ref("customers")),
+                req("received_on", Date),
+                f("reference", Line),
+                f("audit_on", Date),
+                f("auditor", Line),
+                f("scope", Text),
+                f(
+                    "status",
+                    Choice(&[
+                        "requested",
+                        "agreed",
+                        "in_progress",
+                        "completed",
+                        "declined",
+                        "withdrawn",
+                    ]),
+                ),
+                f("evidence", Text),
+                f("outcome", Text),
+            ];
+            S
+        }
         _ => return None,
     })
 }
 
 /// Whether a collection is one of the organisation-wide registers (not a project's).
 pub fn is_register(collection: &str) -> bool {
-    matches!(collection, "breaches" | "requests")
+    matches!(
+        collection,
+        "breaches" | "requests" | "customers" | "audit-requests"
+    )
 }
 
 /// The posted form, with repeated names (checkboxes) kept.

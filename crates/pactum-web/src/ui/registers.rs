@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use pactum_domain::access::Permission;
 use pactum_domain::clocks::{self, ClockState};
 use pactum_domain::organisation::Organisation;
@@ -274,6 +274,18 @@ pub async fn list(
         .filter(|p| (1..=1_000_000).contains(p))
         .unwrap_or(1);
     let collection = p.get("collection").cloned().unwrap_or_default();
+    // Customers and audit requests are listed on the processor page.
+    if let Some(anchor) = match collection.as_str() {
+        "customers" => Some("customers"),
+        "audit-requests" => Some("audits"),
+        _ => None,
+    } {
+        return axum::response::Redirect::to(&format!(
+            "/orgs/{}/processor#{anchor}",
+            caller.membership.slug
+        ))
+        .into_response();
+    }
     let breach = collection == "breaches";
     let t = language_of(&state, &headers, Some(caller.user_id())).await;
     let zone = caller.membership.timezone.clone();
