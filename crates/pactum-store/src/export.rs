@@ -31,6 +31,8 @@ use crate::members::{self, MemberRecord};
 use crate::records::{self, Record};
 use crate::schema::Stored;
 use crate::scope::{OrgId, ProjectId, Scope};
+use pactum_domain::processor::audit::AuditRequest;
+use pactum_domain::processor::customer::Customer;
 use pactum_domain::registers::breach::Breach;
 use pactum_domain::registers::request::DataSubjectRequest;
 
@@ -59,6 +61,12 @@ pub struct Export {
     pub risk_assessments: Vec<Record<RiskAssessment>>,
     #[serde(default)]
     pub dpias: Vec<Record<Dpia>>,
+    /// The customers (controllers) processed for, and their audit requests (absent from
+    /// exports made before they existed).
+    #[serde(default)]
+    pub customers: Vec<Record<Customer>>,
+    #[serde(default)]
+    pub audit_requests: Vec<Record<AuditRequest>>,
     /// The registers (absent from exports made before they existed).
     #[serde(default)]
     pub breaches: Vec<Record<Breach>>,
@@ -159,6 +167,8 @@ pub async fn export(store: &Store, org: OrgId) -> Result<Export> {
         processing_activities: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
         risk_assessments: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
         dpias: collect(&mut tx, org, &projects, store.sealer_opt()).await?,
+        customers: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
+        audit_requests: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
         breaches: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
         requests: records::all(&mut tx, Scope::Org(org), store.sealer_opt()).await?,
         ai_reports: crate::reports::all_in(&mut tx, org).await?,
@@ -257,6 +267,17 @@ pub async fn import(
     .await?;
     insert_all(&mut tx, org, &mut doc.risk_assessments, store.sealer_opt()).await?;
     insert_all(&mut tx, org, &mut doc.dpias, store.sealer_opt()).await?;
+    // Breaches and audit requests refer to customers, so customers go first.
+    for (i, c) in doc.customers.iter_mut().enumerate() {
+        records::insert(&mut tx, Scope::Org(org), c, store.sealer_opt())
+            .await
+            .map_err(|e| locate("customers", i, e))?;
+    }
+    for (i, a) in doc.audit_requests.iter_mut().enumerate() {
+        records::insert(&mut tx, Scope::Org(org), a, store.sealer_opt())
+            .await
+            .map_err(|e| locate("audit_requests", i, e))?;
+    }
     for (i, b) in doc.breaches.iter_mut().enumerate() {
         records::insert(&mut tx, Scope::Org(org), b, store.sealer_opt())
             .await

@@ -190,8 +190,8 @@ async fn public_records(
             });
         }
     }
-    subs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
-    measures.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    subs.sort_by_key(|s| s.name.to_lowercase());
+    measures.sort_by_key(|m| m.name.to_lowercase());
     Ok((subs, measures))
 }
 
@@ -326,7 +326,7 @@ pub async fn subscribe(
         };
         let email = form
             .get("email")
-            .map(|v| v.trim().to_owned())
+            .map(|v| v.trim().to_lowercase())
             .unwrap_or_default();
         let mut v = pactum_domain::validation::Violations::new();
         pactum_domain::account::check_email(&mut v, "email", &email);

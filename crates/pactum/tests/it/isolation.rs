@@ -56,6 +56,26 @@ async fn no_route_crosses_organisations(db: TestDb) {
     let app = TestApp::new(db).await;
     let mine = app.practions.clone();
     let theirs = app.locaverdi.clone();
+    // The demo gives locaverdi no customers: one, with an audit request, so that those
+    // routes are tried against a record that exists.
+    let customer = app
+        .send(
+            "POST",
+            "/api/v1/orgs/locaverdi/customers",
+            Some(&theirs),
+            Some(json!({"name": "Probe customer"})),
+        )
+        .await;
+    assert_eq!(customer.status, StatusCode::CREATED, "{}", customer.body);
+    let audit = app
+        .send(
+            "POST",
+            "/api/v1/orgs/locaverdi/audit-requests",
+            Some(&theirs),
+            Some(json!({"customer_id": customer.body["id"], "received_on": "2026-11-02"})),
+        )
+        .await;
+    assert_eq!(audit.status, StatusCode::CREATED, "{}", audit.body);
     let before = export_of(&app, "locaverdi", &theirs).await;
     let their_project = before["projects"][0]["id"].as_str().unwrap().to_owned();
     let my_project = app.project("practions", &mine).await;
@@ -80,6 +100,8 @@ async fn no_route_crosses_organisations(db: TestDb) {
         // A well-formed body, so that only the scope can refuse the request.
         let body = match (method.as_str(), key.as_str()) {
             ("PATCH", "members") => Some(json!({"role": "viewer"})),
+            ("PATCH", "objections") => Some(json!({"status": "in_discussion"})),
+            ("POST", "withdraw") => Some(json!({"reason": "Probe"})),
             ("POST" | "PUT" | "PATCH", _) => Some(record.clone()),
             _ => None,
         };

@@ -20,6 +20,7 @@ mod imports;
 mod isolation;
 mod lifecycle;
 mod openapi;
+mod processor;
 mod registers;
 mod reminders;
 mod store_records;
