@@ -507,6 +507,41 @@ try {
   assert.ok((await page.textContent('main')).includes('practions'), 'the only owner is told which organisation holds them');
   await audit('account deletion');
 
+  // Processor duties (in the owner's language): publish the trust page, announce a sub-processor change (a day too
+  // early is refused, naming the first allowed day), then read the public page and its
+  // objection form.
+  await page.goto(`${base}/orgs/practions/processor`);
+  await audit('processor duties');
+  await page.check('#trust_page_enabled');
+  await page.click('form[action="/orgs/practions/processor/settings"] button[type=submit]');
+  await page.waitForURL(/\/orgs\/practions\/processor\?m=saved$/);
+  await page.goto(`${base}/orgs/practions/processor/notices/new`);
+  await audit('new sub-processor notice');
+  const earliest = await page.inputValue('#effective_on');
+  const dayBefore = new Date(Date.parse(`${earliest}T12:00:00Z`) - 86400000).toISOString().slice(0, 10);
+  await page.fill('#name', 'Postmark');
+  await page.fill('#purpose', 'Transactional e-mail');
+  await page.selectOption('#location', 'DE');
+  await page.fill('#effective_on', dayBefore);
+  await page.click('form[action="/orgs/practions/processor/notices"] button[type=submit]');
+  await page.waitForSelector('#effective_on-error');
+  assert.match(await page.textContent('#effective_on-error'), /(Too early: give at least 30 days' notice|Te vroeg: kondig minstens 30 dagen vooraf aan)/);
+  await audit('sub-processor notice refused');
+  await page.fill('#effective_on', earliest);
+  await page.click('form[action="/orgs/practions/processor/notices"] button[type=submit]');
+  await page.waitForURL(/\/orgs\/practions\/processor\/notices\/[0-9a-f-]+\?m=published$/);
+  await audit('sub-processor notice');
+  await page.goto(`${base}/trust/practions`);
+  assert.ok((await page.textContent('main')).includes('Postmark'), 'the notice is on the trust page');
+  await audit('trust page');
+  await page.click('main a[href$="/objection"]');
+  await page.waitForSelector('#reasons');
+  await audit('objection form');
+  const atom = await fetch(`${base}/trust/practions/notices.atom`);
+  assert.equal(atom.status, 200);
+  assert.match(await atom.text(), /<entry>[\s\S]*Postmark/);
+  await page.goto(`${base}/orgs/practions/processor`);
+
   // Signing out ends the session.
   await page.click('form[action="/logout"] button');
   await page.waitForURL(/\/login\?m=signed_out$/);
@@ -515,7 +550,7 @@ try {
   await page.click('a[href="/password/forgot"]');
   assert.equal(await page.textContent('h1'), 'Wachtwoord vergeten?');
   await audit('forgot password');
-  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a public request with its receipt, a calendar feed parsed and revoked, an AI report with its payload, a file uploaded to a service, an organisation deleted and recovered, and sign-out work');
+  console.log('browser test: sign-in, overview, registration, e-mail verification, two-factor enrolment, sign-in with a code, a new project, a data-map gap found and fixed, a viewer refused, a breach with its deadline, a reminder mailed, a public request with its receipt, a calendar feed parsed and revoked, an AI report with its payload, a file uploaded to a service, an organisation deleted and recovered, a sub-processor notice refused then published on the trust page, and sign-out work');
 } catch (e) {
   problems.push(`step failed: ${e.stack || e}`);
 } finally {

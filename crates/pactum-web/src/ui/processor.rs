@@ -528,7 +528,7 @@ pub async fn new_form(
     }
 }
 
-fn violations_to_errors(t: T, v: &Violations) -> Vec<FieldError> {
+fn violations_to_errors(t: T, v: &Violations, earliest: &str, days: u32) -> Vec<FieldError> {
     let mut out: Vec<FieldError> = Vec::new();
     for x in &v.0 {
         let field = NOTICE_FIELDS
@@ -540,8 +540,10 @@ fn violations_to_errors(t: T, v: &Violations) -> Vec<FieldError> {
             continue;
         }
         let message = match x.rule.as_str() {
-            // The period's message carries the first allowed day; keep its facts.
-            "notice_period" => format!("{} {}", t.s("notice.rule.notice_period"), x.message),
+            "notice_period" => t
+                .s("notice.rule.notice_period")
+                .replace("{days}", &days.to_string())
+                .replace("{earliest}", earliest),
             rule => rule_message(t, t.s(&format!("notice.field.{field}")), rule, &x.message),
         };
         out.push(FieldError { field, message });
@@ -601,7 +603,13 @@ pub async fn publish(
             ))
             .into_response()),
             Err(ApiError::Invalid(v)) => {
-                let errors = violations_to_errors(t, &v);
+                let org = pactum_store::organisations::get(&state.store, caller.org_id())
+                    .await?
+                    .data;
+                let days = notices::minimum_days(&state.store, caller.org_id()).await?;
+                let earliest =
+                    earliest_effective(local_date(state.clock.now(), &org.timezone), days);
+                let errors = violations_to_errors(t, &v, &day_text(t.0, earliest), days);
                 let p = new_page(&state, &headers, &caller, &form, errors).await?;
                 Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &p))
             }

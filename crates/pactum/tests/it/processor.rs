@@ -680,6 +680,49 @@ async fn audit_requests_are_checked_against_the_contract(db: TestDb) {
         "{}",
         page.html
     );
+    // Publishing from the page: too early is refused with the first allowed day, and
+    // what was typed stays.
+    let form = browser
+        .get(&app, "/orgs/practions/processor/notices/new")
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    assert!(
+        form.html.contains("value=\"2026-12-23\""),
+        "the earliest day is offered"
+    );
+    let csrf = form.hidden("csrf");
+    let notice = |effective_on: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("kind", "addition".to_owned()),
+            ("name", "Postmark".to_owned()),
+            ("purpose", "Transactional e-mail".to_owned()),
+            ("location", "DE".to_owned()),
+            ("effective_on", effective_on.to_owned()),
+        ]
+    };
+    let fields = notice("2026-12-22");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let early = browser
+        .post(&app, "/orgs/practions/processor/notices", &refs)
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        early
+            .html
+            .contains("Too early: give at least 30 days&#39; notice, so 23 December 2026 or later"),
+        "{}",
+        early.html
+    );
+    assert!(early.html.contains("value=\"Postmark\""));
+    let fields = notice("2026-12-23");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done = browser
+        .post(&app, "/orgs/practions/processor/notices", &refs)
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let shown = browser.get(&app, done.location()).await;
+    assert!(shown.html.contains("Addition: Postmark"), "{}", shown.html);
     // The customers list is the processor page.
     let list = browser.get(&app, "/orgs/practions/customers").await;
     assert_eq!(list.status, StatusCode::SEE_OTHER);
