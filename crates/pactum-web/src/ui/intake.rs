@@ -133,10 +133,7 @@ fn page(
         ],
         errors,
         chrome,
-        org_name: org
-            .trade_name
-            .clone()
-            .unwrap_or_else(|| org.legal_name.clone()),
+        org_name: crate::processor::display_name(org),
         slug: slug.to_owned(),
         form_token: ticket.form_token,
         challenge: ticket.challenge,
@@ -299,10 +296,7 @@ pub async fn submit(
         .due_at
         .map(|d| crate::ui::registers::due_text(t, &org.timezone, Register::Request, d))
         .unwrap_or_default();
-    let org_name = org
-        .trade_name
-        .clone()
-        .unwrap_or_else(|| org.legal_name.clone());
+    let org_name = crate::processor::display_name(&org);
     if let Some(mailer) = &state.security.mailer {
         mailer.send(
             &get("email"),

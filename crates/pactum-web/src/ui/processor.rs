@@ -146,8 +146,21 @@ async fn hub(
     let mut audits = Vec::new();
     let mut requests = records::every::<AuditRequest>(&state.store, scope).await?;
     requests.sort_by_key(|r| std::cmp::Reverse(r.data.received_on));
+    // Every request and customer is at hand: the checks need no further reads.
+    let pairs: Vec<_> = requests.iter().map(|r| (r.id, r.data.clone())).collect();
     for r in &requests {
-        let terms = crate::api::processor::audit_terms(state, org_id, r.id).await?;
+        let customer = customers.iter().find(|c| c.id == r.data.customer_id);
+        let same_customer: Vec<_> = pairs
+            .iter()
+            .filter(|(_, o)| o.customer_id == r.data.customer_id)
+            .cloned()
+            .collect();
+        let terms = pactum_domain::processor::audit::check_terms(
+            (r.id, &r.data),
+            customer.and_then(|c| c.data.audit_notice_days),
+            customer.and_then(|c| c.data.audits_per_year),
+            &same_customer,
+        );
         audits.push(AuditRow {
             id: r.id.to_string(),
             customer: name_of(r.data.customer_id),

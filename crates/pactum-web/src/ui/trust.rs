@@ -376,6 +376,16 @@ pub async fn subscribe(
     result.unwrap_or_else(|e| error_page(&headers, &e))
 }
 
+/// Whether a confirmation token still works, for this organisation's page.
+async fn pending_here(state: &AppState, org: OrgId, token: &str) -> Result<bool, ApiError> {
+    let digest = pactum_crypto::secret::digest(token);
+    Ok(
+        subscribers::pending(&state.store, &digest, state.clock.now())
+            .await?
+            .is_some_and(|(o, _)| o == org),
+    )
+}
+
 /// The confirmation link's page: the token is spent only when the button is pressed, so
 /// a mail scanner that follows links confirms nothing.
 pub async fn confirm_page(
@@ -386,22 +396,18 @@ pub async fn confirm_page(
     let t = T(negotiate(&headers, None));
     let result = async {
         let (org_id, org) = open_org(&state, &slug).await?;
-        let digest = pactum_crypto::secret::digest(&token);
-        let pending = subscribers::pending(&state.store, &digest, state.clock.now()).await?;
+        if !pending_here(&state, org_id, &token).await? {
+            return Ok(render(
+                StatusCode::NOT_FOUND,
+                &message(t, "trust.confirm_title", &org, "trust.link_expired"),
+            ));
+        }
         let (csrf, set) = login_csrf(&headers);
         let mut p = message(t, "trust.confirm_title", &org, "trust.confirm_intro");
         p.chrome.csrf = csrf;
-        match pending {
-            Some((o, _)) if o == org_id => {
-                p.action = Some(format!("/trust/{slug}/confirm/{token}"));
-                p.button = t.s("trust.confirm_button").to_owned();
-                Ok(with_cookie(render(StatusCode::OK, &p), set))
-            }
-            _ => Ok(render(
-                StatusCode::NOT_FOUND,
-                &message(t, "trust.confirm_title", &org, "trust.link_expired"),
-            )),
-        }
+        p.action = Some(format!("/trust/{slug}/confirm/{token}"));
+        p.button = t.s("trust.confirm_button").to_owned();
+        Ok(with_cookie(render(StatusCode::OK, &p), set))
     }
     .await;
     result.unwrap_or_else(|e| error_page(&headers, &e))
@@ -420,16 +426,13 @@ pub async fn confirm(
         if pre_session_csrf(&headers, &form).is_none() {
             return Err(ApiError::Forbidden(String::new()));
         }
-        let digest = pactum_crypto::secret::digest(&token);
-        match subscribers::pending(&state.store, &digest, state.clock.now()).await? {
-            Some((o, _)) if o == org_id => {}
-            _ => {
-                return Ok(render(
-                    StatusCode::NOT_FOUND,
-                    &message(t, "trust.confirm_title", &org, "trust.link_expired"),
-                ));
-            }
+        if !pending_here(&state, org_id, &token).await? {
+            return Ok(render(
+                StatusCode::NOT_FOUND,
+                &message(t, "trust.confirm_title", &org, "trust.link_expired"),
+            ));
         }
+        let digest = pactum_crypto::secret::digest(&token);
         let done = subscribers::confirm(
             &state.store,
             &client.actor(None),
