@@ -214,6 +214,32 @@ impl KeyRing {
         *self.signing
     }
 
+    /// A short one-way check value per key (`pepper`, `signing`, `<category>:<id>`), so a
+    /// backup can record which keys it needs and a restore can tell whether the key file
+    /// at hand holds them, without either revealing a key.
+    pub fn checks(&self) -> BTreeMap<String, String> {
+        use sha2::{Digest, Sha256};
+        let check = |name: &str, key: &[u8; 32]| {
+            let mut h = Sha256::new();
+            h.update(b"pactum key check v1\0");
+            h.update(name.as_bytes());
+            h.update(b"\0");
+            h.update(key);
+            h.finalize()[..8]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let mut out = BTreeMap::new();
+        out.insert("pepper".to_owned(), check("pepper", &self.pepper));
+        out.insert("signing".to_owned(), check("signing", &self.signing));
+        for ((category, id), key) in &self.keys {
+            let name = format!("{}:{id}", category.as_str());
+            out.insert(name.clone(), check(&name, key));
+        }
+        out
+    }
+
     /// The id new ciphertexts of a category are made with: the highest.
     pub fn active_id(&self, category: Category) -> u32 {
         self.keys
@@ -410,6 +436,25 @@ mod tests {
         let file = KeyFile::generate();
         let ring = KeyRing::from_file(&file).unwrap();
         (file, ring)
+    }
+
+    #[test]
+    fn checks_name_every_key_and_differ_between_files() {
+        let (mut file, first) = ring();
+        let checks = first.checks();
+        assert_eq!(checks.len(), 2 + Category::ALL.len());
+        assert!(checks.contains_key("pepper") && checks.contains_key("totp:1"));
+        assert!(checks.values().all(|c| c.len() == 16));
+        // The same file gives the same checks; a rotation adds one and keeps the rest.
+        assert_eq!(KeyRing::from_file(&file).unwrap().checks(), checks);
+        file.add_key(Category::Files);
+        let rotated = KeyRing::from_file(&file).unwrap().checks();
+        assert_eq!(rotated.len(), checks.len() + 1);
+        assert!(checks.iter().all(|(k, v)| rotated.get(k) == Some(v)));
+        // Another file's keys check differently.
+        let (_, other) = ring();
+        assert_ne!(other.checks()["pepper"], checks["pepper"]);
+        assert_ne!(other.checks()["totp:1"], checks["totp:1"]);
     }
 
     #[test]

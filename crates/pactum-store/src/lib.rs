@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod audit;
+pub mod backup;
 pub mod compliance;
 pub mod database;
 pub mod error;

@@ -53,6 +53,21 @@ pub async fn lease(
     Ok(done.rows_affected() == 1)
 }
 
+/// Gives the named lease up if `holder` has it, so another process takes over at once
+/// instead of after the lease runs out (a graceful shutdown).
+pub async fn release(store: &Store, name: &str, holder: &str) -> Result<bool> {
+    let mut tx = store.write().await?;
+    let done = q(
+        "DELETE FROM leases WHERE name = $1 AND holder = $2",
+        vec![name.into(), holder.into()],
+    )
+    .query()
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Someone a reminder goes to: the case's assignee and the organisation's owners and
 /// admins, each once.
 #[derive(Debug, Clone, PartialEq)]

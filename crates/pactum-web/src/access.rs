@@ -50,6 +50,8 @@ const PUBLIC: Rule = Rule::Public(Some(Bucket::Public));
 pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/healthz", Rule::Public(None)),
     ("GET", "/readyz", Rule::Public(None)),
+    // Asks for its own bearer token (`metrics_token`), checked by the handler.
+    ("GET", "/metrics", Rule::Public(None)),
     ("GET", "/api/openapi.json", Rule::Public(None)),
     ("GET", "/api/v1/taxonomies", Rule::User),
     ("GET", "/api/v1/auth/form", PUBLIC),
@@ -467,7 +469,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
 /// Pages answer a browser: a missing sign-in leads to the sign-in page, other refusals
 /// to a page in the visitor's language. The API answers with problem details.
 fn is_page(route: &str) -> bool {
-    !(route.starts_with("/api/") || route == "/healthz" || route == "/readyz")
+    !(route.starts_with("/api/") || matches!(route, "/healthz" | "/readyz" | "/metrics"))
 }
 
 /// The rule of a route template and method; `None` means no such route is allowed.
@@ -748,6 +750,7 @@ async fn decide(
     if let Rule::Public(Some(bucket)) = rule
         && let Err(wait) = state.security.limits.check(bucket, client.ip)
     {
+        state.metrics.limited(bucket.name());
         return Err(ApiError::TooManyRequests(wait.as_secs().max(1)));
     }
     if let Rule::Public(_) = rule {

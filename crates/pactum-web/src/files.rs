@@ -16,6 +16,7 @@ use pactum_store::scope::ProjectId;
 
 use crate::access::Caller;
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use blobs::Blobs;
 use scan::{Scanner, Verdict};
@@ -120,7 +121,7 @@ pub async fn receive(
                     }
                     sniffer.feed(&chunk);
                     if let Some(s) = scan.as_mut() {
-                        s.send(&chunk).await.map_err(scan_failed)?;
+                        s.send(&chunk).await.map_err(|e| scan_failed(state, e))?;
                     }
                     pending
                         .write(&chunk)
@@ -129,9 +130,13 @@ pub async fn receive(
                 }
                 let status = match scan {
                     None => ScanStatus::NotScanned,
-                    Some(s) => match s.finish().await.map_err(scan_failed)? {
-                        Verdict::Clean => ScanStatus::Clean,
+                    Some(s) => match s.finish().await.map_err(|e| scan_failed(state, e))? {
+                        Verdict::Clean => {
+                            Metrics::outcome(&state.metrics.scans, "clean");
+                            ScanStatus::Clean
+                        }
                         Verdict::Infected(signature) => {
+                            Metrics::outcome(&state.metrics.scans, "infected");
                             tracing::warn!(%signature, "upload refused: the virus scanner found malware");
                             pactum_store::files::record_infected(
                                 &state.store,
@@ -186,7 +191,8 @@ pub async fn receive(
     Ok(stored)
 }
 
-fn scan_failed(e: scan::ScanError) -> ApiError {
+fn scan_failed(state: &AppState, e: scan::ScanError) -> ApiError {
+    Metrics::outcome(&state.metrics.scans, "failed");
     tracing::warn!(error = %e, "upload refused by the virus scanner step");
     match e {
         scan::ScanError::Unreachable(_) => ApiError::Unavailable(

@@ -13,6 +13,7 @@ pub mod files;
 pub mod ical;
 pub mod limit;
 pub mod mail;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod processor;

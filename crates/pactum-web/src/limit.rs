@@ -21,6 +21,15 @@ pub enum Bucket {
     Public,
 }
 
+impl Bucket {
+    pub fn name(self) -> &'static str {
+        match self {
+            Bucket::Login => "login",
+            Bucket::Public => "public",
+        }
+    }
+}
+
 pub struct Limits {
     login: DefaultKeyedRateLimiter<IpAddr>,
     public: DefaultKeyedRateLimiter<IpAddr>,

@@ -71,6 +71,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub fn apply<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     settings: &WebSettings,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
 ) -> Router<S> {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
         let route = req
@@ -88,6 +89,10 @@ pub fn apply<S: Clone + Send + Sync + 'static>(
     });
     let router = router
         .layer(axum::middleware::from_fn(server_timing))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::record,
+        ))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TimeoutLayer::with_status_code(

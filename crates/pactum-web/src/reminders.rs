@@ -20,8 +20,11 @@ use crate::state::AppState;
 use crate::ui::i18n::T;
 
 const LEASE: &str = "reminders";
-/// A holder that stops renewing loses the lease after this long.
-const LEASE_TTL: Duration = Duration::minutes(3);
+
+/// A holder that stops renewing loses the lease after three rounds' time.
+fn lease_ttl(state: &AppState) -> Duration {
+    Duration::try_from(state.settings.scheduler_interval * 3).unwrap_or(Duration::minutes(3))
+}
 /// The longest lead any organisation may choose (60 days, see `Organisation::validate`).
 const HORIZON: Duration = Duration::days(61);
 
@@ -97,7 +100,7 @@ pub async fn purge(
 pub async fn round(state: &AppState, holder: &str) -> Result<Round, pactum_store::StoreError> {
     let now = state.clock.now();
     let mut out = Round::default();
-    if !reminders::lease(&state.store, LEASE, holder, now, LEASE_TTL).await? {
+    if !reminders::lease(&state.store, LEASE, holder, now, lease_ttl(state)).await? {
         return Ok(out);
     }
     out.leader = true;
@@ -219,27 +222,93 @@ async fn send(
     (sent, failed)
 }
 
-/// Runs rounds once a minute until the process ends. The lease is not given up on the way
-/// out: another process takes it over once it expires (three minutes).
-pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+/// The running scheduler of this process.
+pub struct Scheduler {
+    task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+    holder: String,
+}
+
+/// Runs a round every `scheduler_interval` (a minute by default) until stopped.
+pub fn spawn(state: AppState) -> Scheduler {
     let holder = Uuid::now_v7().to_string();
-    tokio::spawn(async move {
-        // The first round half a minute after start: the server is up and listening by then.
-        let first = tokio::time::Instant::now() + StdDuration::from_secs(30);
-        let mut every = tokio::time::interval_at(first, StdDuration::from_secs(60));
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            match round(&state, &holder).await {
-                Ok(r) if r.claimed > 0 => tracing::info!(
-                    claimed = r.claimed,
-                    mailed = r.mailed,
-                    failed = r.failed,
-                    "reminders sent"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "reminder round failed"),
+    let interval = state
+        .settings
+        .scheduler_interval
+        .max(StdDuration::from_secs(1));
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn({
+        let holder = holder.clone();
+        async move {
+            // The first round half an interval after start: the server is listening by then.
+            let first = tokio::time::Instant::now() + interval / 2;
+            let mut every = tokio::time::interval_at(first, interval);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                // A stop waits for the round in progress: its claims and mail go together.
+                tokio::select! {
+                    _ = every.tick() => {}
+                    _ = stopped.changed() => break,
+                }
+                let result = round(&state, &holder).await;
+                count(&state, &result);
+                match result {
+                    Ok(r) if r.claimed > 0 => tracing::info!(
+                        claimed = r.claimed,
+                        mailed = r.mailed,
+                        failed = r.failed,
+                        "reminders sent"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "reminder round failed"),
+                }
             }
         }
-    })
+    });
+    Scheduler { task, stop, holder }
+}
+
+fn count(state: &AppState, result: &Result<Round, pactum_store::StoreError>) {
+    use crate::metrics::Metrics;
+    let m = &state.metrics;
+    match result {
+        Ok(r) => {
+            Metrics::outcome(&m.rounds, if r.leader { "led" } else { "followed" });
+            m.leader.set(i64::from(r.leader));
+            m.reminders
+                .get_or_create(&crate::metrics::OutcomeLabels {
+                    outcome: "sent".into(),
+                })
+                .inc_by(r.mailed as u64);
+            m.reminders
+                .get_or_create(&crate::metrics::OutcomeLabels {
+                    outcome: "failed".into(),
+                })
+                .inc_by(r.failed as u64);
+        }
+        Err(_) => Metrics::outcome(&m.rounds, "failed"),
+    }
+}
+
+impl Scheduler {
+    /// Lets the round in progress finish (for at most half a minute), then hands the lease
+    /// back, so another process takes over at its next round instead of after the lease
+    /// runs out.
+    pub async fn stop(self, state: &AppState) {
+        let _ = self.stop.send(true);
+        let abort = self.task.abort_handle();
+        if tokio::time::timeout(StdDuration::from_secs(30), self.task)
+            .await
+            .is_err()
+        {
+            abort.abort();
+            tracing::warn!("the scheduler round did not finish in time and was cut short");
+        }
+        state.metrics.leader.set(0);
+        match reminders::release(&state.store, LEASE, &self.holder).await {
+            Ok(true) => tracing::info!("scheduler lease handed back"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "handing back the scheduler lease failed"),
+        }
+    }
 }

@@ -479,6 +479,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(ui::assets::serve))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(crate::metrics::serve))
         .route("/api/openapi.json", get(openapi::serve))
         .nest("/api/v1", api)
         // Runs after routing, for matched routes only: the fallbacks below need no rule.
@@ -488,5 +489,5 @@ pub fn router(state: AppState) -> Router {
         ))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
-    middleware::apply(app, &state.settings).with_state(state)
+    middleware::apply(app, &state.settings, state.metrics.clone()).with_state(state)
 }

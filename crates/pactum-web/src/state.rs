@@ -21,6 +21,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<WebSettings>,
     pub security: Arc<Security>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Keys and the tools made from them.
@@ -53,6 +54,11 @@ pub struct WebSettings {
     pub deletion_window: Duration,
     /// How long each of Pactum's own tables keeps its rows.
     pub retention: pactum_domain::lifecycle::RetentionPolicy,
+    /// The bearer token `/metrics` asks for; without one the endpoint answers 404.
+    pub metrics_token: Option<String>,
+    /// How often the background scheduler runs a round; a holder that stops renewing
+    /// loses the lease after three of them.
+    pub scheduler_interval: std::time::Duration,
 }
 
 /// How people sign in and stay signed in.
@@ -128,6 +134,8 @@ impl Default for WebSettings {
                 pactum_domain::lifecycle::DEFAULT_DELETION_WINDOW_DAYS,
             )),
             retention: Default::default(),
+            metrics_token: None,
+            scheduler_interval: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -184,6 +192,7 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             security: Arc::new(security),
+            metrics: Arc::new(crate::metrics::Metrics::default()),
         }
     }
 

@@ -93,6 +93,21 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Write a consistent copy of the database and the uploaded files into a new
+    /// directory, while Pactum serves. The key file is not included: keep it apart.
+    Backup {
+        /// The directory to create (it must not exist, or be empty).
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Put a backup in place of this instance's database and files. Stop the server first.
+    Restore {
+        /// The backup directory.
+        dir: PathBuf,
+        /// Replace a database that holds organisations or accounts, and existing files.
+        #[arg(long)]
+        force: bool,
+    },
     /// Restore an export into this store (the organisation must not exist yet).
     Import {
         /// The export document.

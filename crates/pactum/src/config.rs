@@ -61,6 +61,12 @@ pub struct FileConfig {
     /// Days each of Pactum's own tables keeps its rows (`[retention]`, e.g.
     /// `sessions = 90`); a table not named keeps its default.
     pub retention: Option<pactum_domain::lifecycle::RetentionPolicy>,
+    /// The bearer token Prometheus presents at `/metrics` (at least 16 characters); better
+    /// given as PACTUM_METRICS_TOKEN. Without one `/metrics` answers 404.
+    pub metrics_token: Option<String>,
+    /// Seconds between the background scheduler's rounds (reminders, retention, purges);
+    /// 60 by default. Another instance takes over three intervals after the leader stops.
+    pub scheduler_interval_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -91,6 +97,8 @@ pub struct Settings {
     pub ai: pactum_web::ai::AiSettings,
     pub deletion_window: time::Duration,
     pub retention: pactum_domain::lifecycle::RetentionPolicy,
+    pub metrics_token: Option<String>,
+    pub scheduler_interval: std::time::Duration,
 }
 
 /// Values given on the command line or in the environment (clap merges those two).
@@ -210,7 +218,24 @@ impl Settings {
         .map_err(|v| anyhow::anyhow!("{v}"))?;
         let retention = file.retention.unwrap_or_default();
         retention.validate().map_err(|v| anyhow::anyhow!("{v}"))?;
+        let metrics_token = std::env::var("PACTUM_METRICS_TOKEN")
+            .ok()
+            .or(file.metrics_token)
+            .filter(|t| !t.is_empty());
+        if let Some(t) = &metrics_token
+            && (t.chars().count() < 16 || t.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            bail!(
+                "metrics_token / PACTUM_METRICS_TOKEN must be at least 16 characters without spaces"
+            );
+        }
+        let scheduler_interval_secs = file.scheduler_interval_secs.unwrap_or(60);
+        if !(1..=3600).contains(&scheduler_interval_secs) {
+            bail!("scheduler_interval_secs must be from 1 to 3600");
+        }
         Ok(Settings {
+            metrics_token,
+            scheduler_interval: std::time::Duration::from_secs(scheduler_interval_secs),
             deletion_window,
             retention,
             ai,
@@ -242,6 +267,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "PACTUM_KEYS_FILE",
     "PACTUM_CLAMD",
     "PACTUM_AI_API_KEY",
+    "PACTUM_METRICS_TOKEN",
     "PACTUM_TEST_POSTGRES_URL",
 ];
 
@@ -300,6 +326,15 @@ mod tests {
         let err = Settings::resolve(file, Overrides::default()).unwrap_err();
         assert!(
             format!("{err:#}").contains("retention.audit_events"),
+            "{err:#}"
+        );
+        let file: FileConfig = toml::from_str("metrics_token = \"short\"").unwrap();
+        let err = Settings::resolve(file, Overrides::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("metrics_token"), "{err:#}");
+        let file: FileConfig = toml::from_str("scheduler_interval_secs = 0").unwrap();
+        let err = Settings::resolve(file, Overrides::default()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("scheduler_interval_secs"),
             "{err:#}"
         );
         let file: FileConfig = toml::from_str("deletion_window_days = 0").unwrap();

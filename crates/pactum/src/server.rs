@@ -44,15 +44,15 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run(self) -> anyhow::Result<()> {
-        let reminders = pactum_web::reminders::spawn(self.state.clone());
-        let app = pactum_web::router(self.state);
+        let scheduler = pactum_web::reminders::spawn(self.state.clone());
+        let app = pactum_web::router(self.state.clone());
         axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
         .await?;
-        reminders.abort();
+        scheduler.stop(&self.state).await;
         Ok(())
     }
 }
@@ -67,6 +67,8 @@ pub fn web_settings(settings: &Settings) -> WebSettings {
         ai: settings.ai.clone(),
         deletion_window: settings.deletion_window,
         retention: settings.retention.clone(),
+        metrics_token: settings.metrics_token.clone(),
+        scheduler_interval: settings.scheduler_interval,
         ..WebSettings::default()
     };
     web.auth.trusted_proxies = settings.trusted_proxies.clone();

@@ -224,6 +224,21 @@ fn value(kind: Kind, text: &str, known: &Known) -> Result<Value, (String, String
     })
 }
 
+/// Builds and checks every row of the sheet as a record of the target's collection.
+pub fn plan_for(target: Target, sheet: &Sheet, mapping: &Mapping, known: &Known) -> Plan {
+    use pactum_domain::datamap::{
+        data_item::DataItem, processing_activity::ProcessingActivity,
+        security_measure::SecurityMeasure, service::Service, vendor::Vendor,
+    };
+    match target {
+        Target::Services => plan::<Service>(target, sheet, mapping, known),
+        Target::DataItems => plan::<DataItem>(target, sheet, mapping, known),
+        Target::ProcessingActivities => plan::<ProcessingActivity>(target, sheet, mapping, known),
+        Target::Vendors => plan::<Vendor>(target, sheet, mapping, known),
+        Target::SecurityMeasures => plan::<SecurityMeasure>(target, sheet, mapping, known),
+    }
+}
+
 /// Builds and checks every row of the sheet as a record of `E`.
 pub fn plan<E: Entity + DeserializeOwned + Serialize>(
     target: Target,

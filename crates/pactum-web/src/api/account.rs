@@ -280,8 +280,12 @@ pub(crate) async fn verify_login(
         None => format!("acct:{}", login.trim().to_ascii_lowercase()),
     };
     let ip_key = format!("ip:{}", client.ip);
-    for key in [&account_key, &ip_key] {
+    for (key, bucket) in [
+        (&account_key, "account_backoff"),
+        (&ip_key, "address_backoff"),
+    ] {
         if let Some(until) = throttle::locked_until(&state.store, key, now).await? {
+            state.metrics.limited(bucket);
             return Err(lock_error(until, now));
         }
     }

@@ -112,18 +112,6 @@ pub(crate) struct Prepared {
     pub source: &'static str,
 }
 
-fn plan_for(target: Target, sheet: &Sheet, mapping: &Mapping, known: &Known) -> Plan {
-    match target {
-        Target::Services => plan::plan::<Service>(target, sheet, mapping, known),
-        Target::DataItems => plan::plan::<DataItem>(target, sheet, mapping, known),
-        Target::ProcessingActivities => {
-            plan::plan::<ProcessingActivity>(target, sheet, mapping, known)
-        }
-        Target::Vendors => plan::plan::<Vendor>(target, sheet, mapping, known),
-        Target::SecurityMeasures => plan::plan::<SecurityMeasure>(target, sheet, mapping, known),
-    }
-}
-
 /// The project scope of a path's project id, when the project is the caller's.
 pub(crate) async fn project_scope(
     state: &AppState,
@@ -183,7 +171,7 @@ pub(crate) async fn prepare_file(
         return Ok(Err(mapping_errors));
     }
     let known = known(state, scope).await?;
-    let plan = plan_for(target, &sheet, &mapping, &known);
+    let plan = plan::plan_for(target, &sheet, &mapping, &known);
     Ok(Ok(Prepared {
         target,
         scope,

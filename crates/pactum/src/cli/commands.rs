@@ -124,6 +124,61 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Backup { output } => {
+            let store = open_store(&settings).await?;
+            let keys = crate::server::open_keys(&settings)?;
+            let manifest = crate::backup::create(
+                &store,
+                &settings.database,
+                settings.files.blobs.dir(),
+                &keys.current(),
+                &output,
+                now(),
+            )
+            .await?;
+            println!(
+                "Backed up {} organisations, {} accounts and {} files ({} database, migration {}) into {}.",
+                manifest.organisations,
+                manifest.users,
+                manifest.files.len(),
+                manifest.backend,
+                manifest.schema_version,
+                output.display()
+            );
+            println!(
+                "The key file {} is not in the backup: keep a copy of it apart from the backup.",
+                settings.keys_file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { dir, force } => {
+            let keys = pactum_crypto::keyring::Keys::open(&settings.keys_file, false)
+                .with_context(|| {
+                    format!(
+                        "opening the key file {} (a restore needs the backed-up instance's key file)",
+                        settings.keys_file.display()
+                    )
+                })?;
+            let manifest = crate::backup::restore(
+                &dir,
+                &settings.database,
+                settings.files.blobs.dir(),
+                &keys.current(),
+                force,
+            )
+            .await?;
+            // A backup of an older version is brought up to date.
+            let store = open_store(&settings).await?;
+            store.close().await;
+            println!(
+                "Restored {} organisations, {} accounts and {} files from the backup of {}.",
+                manifest.organisations,
+                manifest.users,
+                manifest.files.len(),
+                manifest.created_at
+            );
+            Ok(())
+        }
         Command::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;

@@ -297,6 +297,27 @@ fn export_import_export_through_the_cli() {
     run(&["import", first.to_str().unwrap()], b.path());
     let second = run(&["export", "--org", "acme"], b.path());
     assert_eq!(std::fs::read_to_string(&first).unwrap(), second);
+    // A backup of the first store, restored into a third directory with its key file,
+    // exports the same; the key file itself stays out of the backup.
+    let backup = a.path().join("backup");
+    let said = run(&["backup", "-o", backup.to_str().unwrap()], a.path());
+    assert!(said.contains("Backed up 1 organisations"), "{said}");
+    assert!(said.contains("not in the backup"), "{said}");
+    assert!(!backup.join("keys.toml").exists());
+    let c = tempfile::tempdir().unwrap();
+    let out = pactum()
+        .args(["restore", backup.to_str().unwrap(), "--data-dir"])
+        .arg(c.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "no key file, no restore");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("key file"));
+    assert!(!c.path().join("keys.toml").exists(), "none was made up");
+    std::fs::copy(a.path().join("keys.toml"), c.path().join("keys.toml")).unwrap();
+    let said = run(&["restore", backup.to_str().unwrap()], c.path());
+    assert!(said.contains("Restored 1 organisations"), "{said}");
+    let restored = run(&["export", "--org", "acme"], c.path());
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), restored);
     // Importing again into the same store is refused with a reason.
     let out = pactum()
         .args(["import", first.to_str().unwrap(), "--data-dir"])

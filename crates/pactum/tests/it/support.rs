@@ -75,15 +75,43 @@ impl TestDb {
         }
     }
 
-    /// A second store on the same database, as a second instance of the server has.
-    pub async fn another_store(&self) -> Store {
-        let url = match &self._guard {
+    /// The database's URL.
+    pub fn url(&self) -> DatabaseUrl {
+        match &self._guard {
             Guard::Sqlite(dir) => DatabaseUrl::sqlite_in(dir.path()),
             Guard::Postgres { admin_url, name } => {
                 let (base, _) = admin_url.rsplit_once('/').unwrap();
                 DatabaseUrl::parse(&format!("{base}/{name}")).unwrap()
             }
-        };
+        }
+    }
+
+    /// A new, empty (not migrated) database on the same backend, removed when dropped.
+    pub async fn blank(&self) -> Blank {
+        match &self._guard {
+            Guard::Sqlite(_) => {
+                let dir = tempfile::tempdir().unwrap();
+                Blank {
+                    url: DatabaseUrl::sqlite_in(dir.path()),
+                    _guard: Guard::Sqlite(dir),
+                }
+            }
+            Guard::Postgres { admin_url, .. } => {
+                let (url, name) = create_postgres_database(admin_url).await;
+                Blank {
+                    url,
+                    _guard: Guard::Postgres {
+                        admin_url: admin_url.clone(),
+                        name,
+                    },
+                }
+            }
+        }
+    }
+
+    /// A second store on the same database, as a second instance of the server has.
+    pub async fn another_store(&self) -> Store {
+        let url = self.url();
         Store::connect(&url)
             .await
             .unwrap()
@@ -103,31 +131,8 @@ impl TestDb {
     }
 
     pub async fn postgres() -> TestDb {
-        use sqlx::Connection;
-        sqlx::any::install_default_drivers();
         let admin_url = postgres_admin_url();
-        let name = format!(
-            "pactum_test_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = sqlx::AnyConnection::connect(&admin_url)
-            .await
-            .unwrap_or_else(|e| {
-                panic!("PostgreSQL must be reachable at {admin_url} for the test suite: {e}")
-            });
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let url = DatabaseUrl::parse(&format!("{base}/{name}")).unwrap();
+        let (url, name) = create_postgres_database(&admin_url).await;
         let store = Store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         TestDb {
@@ -135,6 +140,40 @@ impl TestDb {
             _guard: Guard::Postgres { admin_url, name },
         }
     }
+}
+
+/// A database that exists but holds nothing yet (a restore's target).
+pub struct Blank {
+    pub url: DatabaseUrl,
+    _guard: Guard,
+}
+
+/// Creates a fresh, empty PostgreSQL database; returns its URL and name.
+async fn create_postgres_database(admin_url: &str) -> (DatabaseUrl, String) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "pactum_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = sqlx::AnyConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL must be reachable at {admin_url} for the test suite: {e}")
+        });
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    (DatabaseUrl::parse(&format!("{base}/{name}")).unwrap(), name)
 }
 
 /// Runs each listed `async fn(TestDb)` once on SQLite and once on PostgreSQL.
