@@ -60,18 +60,18 @@ fn replace_ci(hay: &str, needle: &str, with: &str) -> String {
     let mut i = 0;
     let mut copied = 0;
     while i + n <= hay.len() {
-        let bounded = hay[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
-            && hay[i + n..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
+        // Boundaries first: slicing inside a multi-byte character would panic.
         if hay.is_char_boundary(i)
             && hay.is_char_boundary(i + n)
             && hay[i..i + n].eq_ignore_ascii_case(needle)
-            && bounded
+            && hay[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+            && hay[i + n..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
         {
             out.push_str(&hay[copied..i]);
             out.push_str(with);

@@ -210,3 +210,20 @@ fn registers_are_counted_not_copied() {
     assert!(report.contains("- data users: 1"), "{report}");
     assert!(!report.contains("Usr Jan"), "{report}");
 }
+
+#[test]
+fn names_are_replaced_in_text_with_multibyte_characters() {
+    // Found by schemathesis: a record text with a character wider than one byte before a
+    // name made the replacement slice inside that character.
+    assert_eq!(
+        super::replace_ci("Ωjan, één Jan en jan.", "Jan", "User 1"),
+        "Ωjan, één User 1 en User 1."
+    );
+    assert_eq!(super::replace_ci("ééé", "e", "x"), "ééé");
+    assert_eq!(super::replace_ci("🙂Jan🙂", "jan", "User 1"), "🙂User 1🙂");
+    // Every prefix of a multibyte text is walked without a panic.
+    let text = "Jan—Ωmega 🙂 jan";
+    for end in (0..=text.len()).filter(|e| text.is_char_boundary(*e)) {
+        let _ = super::replace_ci(&text[..end], "jan", "x");
+    }
+}

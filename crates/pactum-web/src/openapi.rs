@@ -80,6 +80,41 @@ fn query_param(name: &str, description: &str, ty: Type) -> utoipa::openapi::path
         .build()
 }
 
+fn bounded_param(
+    name: &str,
+    description: &str,
+    min: i64,
+    max: Option<i64>,
+) -> utoipa::openapi::path::Parameter {
+    let mut schema = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min as f64));
+    if let Some(max) = max {
+        schema = schema.maximum(Some(max as f64));
+    }
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
+}
+
+fn uuid_param(name: &str, description: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).format(
+            Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Uuid,
+            )),
+        )))
+        .build()
+}
+
 fn params_for(path: &str) -> Vec<utoipa::openapi::path::Parameter> {
     let mut out = Vec::new();
     if path.contains("{org}") {
@@ -109,11 +144,18 @@ struct Op<'a> {
 }
 
 fn operation(op: Op<'_>) -> utoipa::openapi::path::Operation {
+    let has_query = !op.extra_params.is_empty();
     let mut b = OperationBuilder::new()
         .summary(Some(op.summary))
         .tag(op.tag)
         .parameters(Some(params_for(op.path).into_iter().chain(op.extra_params)))
         .response(op.success.0, op.success.1);
+    if has_query && op.body.is_none() {
+        b = b.response(
+            "422",
+            problem("A query parameter breaks a rule; `errors` names each parameter and rule."),
+        );
+    }
     b = if op.public {
         b.response(
             "429",
@@ -439,8 +481,8 @@ pub fn document() -> OpenApi {
         (c.add_schemas)(&mut schemas);
         let tag = c.name;
         let mut list_params = vec![
-            query_param("limit", "Page size, 1 to 500 (default 50).", Type::Integer),
-            query_param("offset", "Records to skip.", Type::Integer),
+            bounded_param("limit", "Page size, 1 to 500 (default 50).", 1, Some(500)),
+            bounded_param("offset", "Records to skip.", 0, None),
             query_param("q", "Case-insensitive text filter.", Type::String),
             query_param(
                 "sort",
@@ -449,11 +491,7 @@ pub fn document() -> OpenApi {
             ),
         ];
         for f in &c.filters {
-            list_params.push(query_param(
-                f,
-                "Only records referring to this id.",
-                Type::String,
-            ));
+            list_params.push(uuid_param(f, "Only records referring to this id."));
         }
         let list_path = format!("/api/v1{}", c.path);
         let item_path = format!("{list_path}/{{id}}");
@@ -1269,8 +1307,144 @@ pub fn document() -> OpenApi {
         .build()
 }
 
-static DOCUMENT: LazyLock<Value> =
-    LazyLock::new(|| serde_json::to_value(document()).unwrap_or(Value::Null));
+static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    let mut doc = serde_json::to_value(document()).unwrap_or(Value::Null);
+    close_stored(&mut doc);
+    complete_statuses(&mut doc);
+    doc
+});
+
+/// The answers every operation of a kind can give, added where an operation's own entry
+/// does not list them (checked against the running server by schemathesis): a change can
+/// clash with a record that exists (409) or break a rule (422); a body can be malformed
+/// (400), too large (413) or not JSON (415); a processor-only case of a controller's breach
+/// is 422; the sign-in routes answer wrong credentials with 401.
+fn complete_statuses(doc: &mut Value) {
+    let problem = |text: &str| {
+        serde_json::json!({
+            "description": text,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let signed_in = op.get("security").is_some();
+            let has_body = op.get("requestBody").is_some();
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let mut add = |code: &str, text: &str| {
+                if !responses.contains_key(code) {
+                    responses.insert(code.to_owned(), problem(text));
+                }
+            };
+            if has_body {
+                add("400", "The body is not JSON.");
+                add("413", "The body is too large.");
+                add("415", "The body is not sent as JSON.");
+                add(
+                    "422",
+                    "A field breaks a rule; `errors` names each field and rule.",
+                );
+            }
+            if signed_in && method != "get" {
+                add(
+                    "409",
+                    "The change clashes with a record that exists or with the record's state.",
+                );
+                add(
+                    "422",
+                    "A field breaks a rule; `errors` names each field and rule.",
+                );
+            }
+            if path.ends_with("/customer-notices") {
+                add(
+                    "422",
+                    "The breach is the organisation's own as controller (rule processor_only).",
+                );
+            }
+            if path == "/api/v1/auth/login" || path == "/api/v1/auth/token" {
+                add("401", "The credentials or the refresh token are wrong.");
+            }
+        }
+    }
+}
+
+/// A stored record is its entity's fields plus `RecordMeta`'s. The entity schemas refuse
+/// unknown fields (as the API does), so `allOf: [RecordMeta, Entity]` would refuse every
+/// answer: each such pair becomes one schema `<Entity>Stored` holding both sets of fields,
+/// still closed to anything else.
+fn close_stored(doc: &mut Value) {
+    fn pair(v: &Value) -> Option<String> {
+        let all = v.get("allOf")?.as_array()?;
+        let [meta, entity] = all.as_slice() else {
+            return None;
+        };
+        (meta.get("$ref")?.as_str()? == "#/components/schemas/RecordMeta").then_some(())?;
+        let name = entity.get("$ref")?.as_str()?;
+        name.strip_prefix("#/components/schemas/")
+            .map(str::to_owned)
+    }
+    fn rewrite(v: &mut Value, found: &mut std::collections::BTreeSet<String>, known: &Value) {
+        if let Some(name) = pair(v)
+            && known
+                .get(&name)
+                .is_some_and(|s| s.get("properties").is_some())
+        {
+            *v = serde_json::json!({"$ref": format!("#/components/schemas/{name}Stored")});
+            found.insert(name);
+            return;
+        }
+        match v {
+            Value::Object(map) => map.values_mut().for_each(|c| rewrite(c, found, known)),
+            Value::Array(items) => items.iter_mut().for_each(|c| rewrite(c, found, known)),
+            _ => {}
+        }
+    }
+    let Some(schemas) = doc.pointer("/components/schemas").cloned() else {
+        return;
+    };
+    let mut found = std::collections::BTreeSet::new();
+    if let Some(paths) = doc.get_mut("paths") {
+        rewrite(paths, &mut found, &schemas);
+    }
+    let meta = &schemas["RecordMeta"];
+    let Some(out) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for name in found {
+        let mut merged = schemas[&name].clone();
+        if let (Some(props), Some(meta_props)) = (
+            merged.get_mut("properties").and_then(Value::as_object_mut),
+            meta.get("properties").and_then(Value::as_object),
+        ) {
+            for (k, v) in meta_props {
+                props.insert(k.clone(), v.clone());
+            }
+        }
+        let mut required: Vec<Value> = merged
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for r in meta["required"].as_array().into_iter().flatten() {
+            if !required.contains(r) {
+                required.push(r.clone());
+            }
+        }
+        merged["required"] = Value::Array(required);
+        out.insert(format!("{name}Stored"), merged);
+    }
+}
 
 pub async fn serve() -> Json<&'static Value> {
     Json(&DOCUMENT)
