@@ -1,5 +1,5 @@
-//! fideslang YAML, as the import route takes it: reading must never panic, and a plan read
-//! from it serialises.
+//! fideslang YAML, as the import route takes it: reading must never panic, every error says
+//! what is wrong, and a plan's references by position point at records it holds.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,7 +10,17 @@ fuzz_target!(|data: &[u8]| {
     };
     match pactum_documents::fides::read(text) {
         Ok(plan) => {
-            serde_json::to_string(&plan).expect("a plan serialises");
+            for (service, _) in &plan.items {
+                assert!(*service < plan.services.len(), "an item names a missing service");
+            }
+            for (_, items) in &plan.activities {
+                for item in items {
+                    assert!(*item < plan.items.len(), "an activity names a missing item");
+                }
+            }
+            for e in &plan.errors {
+                assert!(!e.message.is_empty() && !e.rule.is_empty());
+            }
         }
         Err(e) => assert!(!e.message.is_empty(), "an error says what is wrong"),
     }
