@@ -65,7 +65,22 @@ pub struct Problem {
 }
 
 impl ApiError {
-    fn parts(self) -> (StatusCode, &'static str, String, Vec<Violation>) {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    /// What the user is told: the violated rules one by one, or the problem's detail.
+    pub fn messages(&self) -> Vec<String> {
+        let (_, _, detail, errors) = self.parts();
+        if errors.is_empty() {
+            vec![detail]
+        } else {
+            errors.into_iter().map(|v| v.message).collect()
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String, Vec<Violation>) {
         match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -85,7 +100,7 @@ impl ApiError {
                 "The username, e-mail address or password is wrong.".into(),
                 vec![],
             ),
-            ApiError::TwoFactorNeeded(d) => (StatusCode::UNAUTHORIZED, "two-factor-needed", d, vec![]),
+            ApiError::TwoFactorNeeded(d) => (StatusCode::UNAUTHORIZED, "two-factor-needed", d.clone(), vec![]),
             ApiError::TwoFactorRequired => (
                 StatusCode::FORBIDDEN,
                 "two-factor-required",
@@ -104,7 +119,7 @@ impl ApiError {
                 format!("Too many attempts; try again in {secs} seconds."),
                 vec![],
             ),
-            ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, "forbidden", d, vec![]),
+            ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, "forbidden", d.clone(), vec![]),
             ApiError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 "not-found",
@@ -123,16 +138,16 @@ impl ApiError {
                 } else {
                     format!("{} fields need attention.", v.0.len())
                 };
-                (StatusCode::UNPROCESSABLE_ENTITY, "validation", detail, v.0)
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation", detail, v.0.clone())
             }
-            ApiError::BadRequest(d) => (StatusCode::BAD_REQUEST, "bad-request", d, vec![]),
+            ApiError::BadRequest(d) => (StatusCode::BAD_REQUEST, "bad-request", d.clone(), vec![]),
             ApiError::Conflict { field, message } => {
                 let v = Violation {
-                    field,
+                    field: field.clone(),
                     rule: "unique".into(),
                     message: message.clone(),
                 };
-                (StatusCode::CONFLICT, "conflict", message, vec![v])
+                (StatusCode::CONFLICT, "conflict", message.clone(), vec![v])
             }
             ApiError::PayloadTooLarge(max) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -149,7 +164,7 @@ impl ApiError {
             ApiError::Unavailable(d) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
-                d,
+                d.clone(),
                 vec![],
             ),
             ApiError::OrganisationLocked { slug, purge_at } => (
@@ -168,15 +183,12 @@ impl ApiError {
                 ),
                 vec![],
             ),
-            ApiError::Internal(msg) => {
-                tracing::error!(error = %msg, "internal error");
-                (
+            ApiError::Internal(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "Something went wrong on our side; the request was not completed. The error has been logged.".into(),
                     vec![],
-                )
-            }
+                ),
         }
     }
 }
@@ -187,6 +199,9 @@ impl IntoResponse for ApiError {
             ApiError::TooManyRequests(secs) => Some(*secs),
             _ => None,
         };
+        if let ApiError::Internal(msg) = &self {
+            tracing::error!(error = %msg, "internal error");
+        }
         let (status, kind, detail, errors) = self.parts();
         let problem = Problem {
             kind: format!("/problems/{kind}"),

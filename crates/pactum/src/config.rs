@@ -268,13 +268,48 @@ pub const KNOWN_ENV: &[&str] = &[
     "PACTUM_CLAMD",
     "PACTUM_AI_API_KEY",
     "PACTUM_METRICS_TOKEN",
-    "PACTUM_TEST_POSTGRES_URL",
+    "PACTUM_PII_KEY",
 ];
 
-pub fn unknown_env_vars() -> Vec<String> {
-    std::env::vars()
-        .map(|(k, _)| k)
-        .filter(|k| k.starts_with("PACTUM_") && !KNOWN_ENV.contains(&k.as_str()))
+/// Read by the repository's test and benchmark scripts, which pass their environment on to
+/// the servers they start.
+const TOOLING_ENV: &[&str] = &[
+    "PACTUM_TEST_POSTGRES_URL",
+    "PACTUM_BIN",
+    "PACTUM_CI_TARGET_DIR",
+    "PACTUM_FUZZ_TARGET_DIR",
+];
+
+/// A `PACTUM_` variable Pactum does not read.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UnknownVar {
+    pub name: String,
+    /// The setting it is one or two keystrokes away from: a typo that would otherwise start
+    /// the server without the setting meant (on the default SQLite file instead of the
+    /// PostgreSQL database, say).
+    pub meant: Option<&'static str>,
+}
+
+pub fn unknown_env_vars() -> Vec<UnknownVar> {
+    unknown_among(std::env::vars().map(|(k, _)| k))
+}
+
+fn unknown_among(names: impl Iterator<Item = String>) -> Vec<UnknownVar> {
+    names
+        .filter(|k| {
+            k.starts_with("PACTUM_")
+                && !KNOWN_ENV.contains(&k.as_str())
+                && !TOOLING_ENV.contains(&k.as_str())
+        })
+        .map(|name| {
+            let meant = KNOWN_ENV
+                .iter()
+                .map(|known| (strsim::damerau_levenshtein(&name, known), *known))
+                .filter(|(distance, _)| *distance <= 2)
+                .min()
+                .map(|(_, known)| known);
+            UnknownVar { name, meant }
+        })
         .collect()
 }
 
@@ -373,6 +408,37 @@ mod tests {
         assert!(
             format!("{err:#}").contains("sqlite:// or postgres://"),
             "{err:#}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_variable_names_the_setting_it_resembles() {
+        let names = [
+            "PACTUM_DATABSE_URL",
+            "PACTUM_METRIC_TOKEN",
+            "PACTUM_BIND",
+            "PACTUM_BIN",
+            "PACTUM_SOMETHING_ELSE",
+            "HOME",
+        ]
+        .map(String::from);
+        let found = unknown_among(names.into_iter());
+        assert_eq!(
+            found,
+            vec![
+                UnknownVar {
+                    name: "PACTUM_DATABSE_URL".into(),
+                    meant: Some("PACTUM_DATABASE_URL"),
+                },
+                UnknownVar {
+                    name: "PACTUM_METRIC_TOKEN".into(),
+                    meant: Some("PACTUM_METRICS_TOKEN"),
+                },
+                UnknownVar {
+                    name: "PACTUM_SOMETHING_ELSE".into(),
+                    meant: None,
+                },
+            ]
         );
     }
 }

@@ -29,13 +29,20 @@ impl T {
             Language::Nl => &*NL,
         };
         map.get(key).map(String::as_str).unwrap_or_else(|| {
-            tracing::warn!(key, "missing UI message");
+            // Keys are built from enum values, but a form sent back with a value outside its
+            // list reaches here too: only a key shaped like the catalogue's is logged, so
+            // what a client typed never lands in the log.
+            if is_catalogue_shaped(key) {
+                tracing::warn!(key, "missing UI message");
+            } else {
+                tracing::warn!("missing UI message for a key built from unexpected input");
+            }
             ""
         })
     }
 
     /// The message for a key, when the catalogue has one (for optional texts such as
-    /// hints).
+    /// hints, and labels of values a form may send back outside their list).
     pub fn get(&self, key: &str) -> Option<&str> {
         let map = match self.0 {
             Language::En => &*EN,
@@ -89,8 +96,27 @@ pub fn negotiate(headers: &HeaderMap, user: Option<Language>) -> Language {
     Language::En
 }
 
+/// Lower-case words, digits, dots, dashes and underscores, as every catalogue key is.
+fn is_catalogue_shaped(key: &str) -> bool {
+    key.len() <= 80
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_catalogue_shaped_keys_are_logged() {
+        assert!(super::is_catalogue_shaped("choice.automated_decision"));
+        assert!(super::is_catalogue_shaped("page.bad_request.title"));
+        assert!(!super::is_catalogue_shaped(
+            "choice.http://evil.example\r\nX: 1"
+        ));
+        assert!(!super::is_catalogue_shaped("choice.Jan Jansen"));
+        assert!(!super::is_catalogue_shaped(&"a".repeat(81)));
+    }
+
     use super::*;
 
     #[test]

@@ -222,22 +222,30 @@ pub fn error_page_in(
     error: &ApiError,
 ) -> Response {
     let t = T(negotiate(headers, language));
-    let (status, key) = match error {
-        ApiError::Forbidden(_) | ApiError::ReauthRequired => (StatusCode::FORBIDDEN, "forbidden"),
-        ApiError::TwoFactorRequired => (StatusCode::FORBIDDEN, "two_factor"),
-        ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-        ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "not_found"),
-        ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many"),
-        _ => (StatusCode::INTERNAL_SERVER_ERROR, "error"),
+    let status = error.status();
+    let key = match error {
+        ApiError::Forbidden(_) | ApiError::ReauthRequired => "forbidden",
+        ApiError::TwoFactorRequired => "two_factor",
+        ApiError::NotFound(_) | ApiError::MethodNotAllowed => "not_found",
+        ApiError::TooManyRequests(_) => "too_many",
+        // A request the user can correct (an address edited by hand, a search too long): the
+        // rules it broke, as the API names them, never a server error.
+        _ if status.is_client_error() => "bad_request",
+        _ => "error",
     };
-    if status == StatusCode::INTERNAL_SERVER_ERROR
-        && let ApiError::Internal(msg) = error
-    {
+    if let ApiError::Internal(msg) = error {
         tracing::error!(error = %msg, "internal error");
+    }
+    let mut body = t.s(&format!("page.{key}.body")).to_owned();
+    if key == "bad_request" {
+        for message in error.messages() {
+            body.push(' ');
+            body.push_str(&message);
+        }
     }
     let page = MessagePage {
         chrome: Chrome::new(t, &format!("page.{key}.title"), false, String::new()),
-        body: t.s(&format!("page.{key}.body")).to_owned(),
+        body,
     };
     let mut res = render(status, &page);
     if let ApiError::TooManyRequests(secs) = error {

@@ -402,11 +402,11 @@ pub async fn list(
 pub fn deadline_name(t: T, register: Register, label: &str, reference: Option<&str>) -> String {
     let name = match register {
         Register::Breach => format!("{}: {label}", capitalise(t.s("one.breaches"))),
-        Register::Request => format!(
-            "{}: {}",
-            capitalise(t.s("one.requests")),
-            t.s(&format!("choice.{label}"))
-        ),
+        // A request form sent back with a kind outside the list still has a name.
+        Register::Request => match t.get(&format!("choice.{label}")) {
+            Some(kind) => format!("{}: {kind}", capitalise(t.s("one.requests"))),
+            None => capitalise(t.s("one.requests")),
+        },
     };
     match reference {
         Some(r) => format!("{name} ({r})"),

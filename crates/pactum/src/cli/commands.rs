@@ -34,7 +34,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings(bind)?;
     init_logging(&settings);
     for var in unknown_env_vars() {
-        tracing::warn!(variable = %var, "unknown PACTUM_ environment variable ignored");
+        match var.meant {
+            Some(meant) => bail!(
+                "the environment variable {} is not a Pactum setting; did you mean {meant}? \
+                 Rename or unset it (stopping rather than running without the setting meant)",
+                var.name
+            ),
+            None => {
+                tracing::warn!(variable = %var.name, "unknown PACTUM_ environment variable ignored")
+            }
+        }
     }
     match cli.command {
         Command::Serve { .. } => {

@@ -472,3 +472,104 @@ fn server_logs_carry_no_personal_data() {
         );
     }
 }
+
+/// Starts `pactum demo` on a free port and returns the process, its URL and its API token.
+fn start_demo(dir: &std::path::Path) -> (Killed, String, String) {
+    let child = pactum()
+        .args(["demo", "--port", "0", "--data-dir"])
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Killed(child);
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let (mut url, mut token) = (None, None);
+    while url.is_none() || token.is_none() {
+        let line = lines.next().expect("demo printed its URL").unwrap();
+        if let Some(u) = line.strip_prefix("URL: ") {
+            url = Some(u.to_owned());
+        }
+        if let Some(t) = line.strip_prefix("API token: ") {
+            token = Some(t.to_owned());
+        }
+    }
+    (child, url.unwrap(), token.unwrap())
+}
+
+/// SIGTERM while a request is half-sent: the server stops taking connections at once, but the
+/// request it already has is answered in full and its write is kept; then the process exits 0.
+#[test]
+fn sigterm_finishes_the_request_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url, token) = start_demo(dir.path());
+    let host = url.strip_prefix("http://").unwrap().to_owned();
+
+    let body = r#"{"name": "Begun before the shutdown", "description": "sent in two halves"}"#;
+    let (first, rest) = body.split_at(20);
+    let mut s = TcpStream::connect(&host).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "POST /api/v1/orgs/practions/projects HTTP/1.1\r\nHost: {host}\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    s.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let pid = child.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Once the signal is handled the listener is closed: new connections are refused.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(&host).is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "still accepting connections after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        child.0.try_wait().unwrap().is_none(),
+        "the server exited with a request in flight"
+    );
+
+    s.write_all(rest.as_bytes()).unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    assert!(response.contains("Begun before the shutdown"), "{response}");
+
+    let deadline = Instant::now() + Duration::from_secs(35);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit after SIGTERM: {status}");
+
+    // The write answered during the shutdown is in the database the next start opens.
+    let out = pactum()
+        .args(["export", "--org", "practions", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Begun before the shutdown"));
+}

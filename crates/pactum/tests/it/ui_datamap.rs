@@ -428,7 +428,66 @@ async fn every_organisation_page_follows_the_role_and_the_tenant(db: TestDb) {
     assert!(checked >= 5 * 2 * 20, "{checked}");
 }
 
+/// Addresses edited by hand (a search longer than the limit, a document format or id that
+/// does not exist) get a page naming the rule with a 4xx status, never a server error.
+async fn hand_edited_addresses_get_a_client_error_page(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (user, password) = app.logins[0].clone();
+    let mut owner = signed_in(&app, &user, &password).await;
+    let form = owner.get(&app, "/orgs/practions/projects/new").await;
+    let csrf = form.hidden("csrf");
+    let created = owner
+        .post(
+            &app,
+            "/orgs/practions/projects",
+            &[("csrf", &csrf), ("name", "Coaching")],
+        )
+        .await;
+    let project = created.location().split('?').next().unwrap().to_owned();
+    let long = "a".repeat(201);
+    for (path, status, rule) in [
+        (
+            format!("{project}/services?q={long}"),
+            422,
+            "q must be at most 200 characters.",
+        ),
+        (
+            format!("/orgs/practions/breaches?q={long}"),
+            422,
+            "q must be at most 200 characters.",
+        ),
+        (
+            format!("/orgs/practions/requests?q={long}"),
+            422,
+            "q must be at most 200 characters.",
+        ),
+        (
+            "/orgs/practions/documents/breach-register?format=id&lang=en".to_owned(),
+            422,
+            "format must be one of pdf, html, xlsx, csv, json.",
+        ),
+        (
+            "/orgs/practions/documents/access-pack?id=id&format=json&lang=en".to_owned(),
+            422,
+            "id must be a UUID.",
+        ),
+    ] {
+        let page = owner.get(&app, &path).await;
+        assert_eq!(page.status.as_u16(), status, "{path}: {}", page.html);
+        assert!(page.html.contains("This request cannot be done"), "{path}");
+        assert!(page.html.contains(rule), "{path}: {}", page.html);
+    }
+    // The search box keeps a browser from sending more than the limit.
+    let list = owner.get(&app, &format!("{project}/services")).await;
+    assert!(
+        list.html.contains(r#"name="q" value="" maxlength="200""#),
+        "{}",
+        list.html
+    );
+}
+
 on_both_backends!(
     data_map_records_are_kept_through_forms,
     every_organisation_page_follows_the_role_and_the_tenant,
+    hand_edited_addresses_get_a_client_error_page,
 );
